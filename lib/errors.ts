@@ -1,0 +1,62 @@
+/**
+ * @module
+ * Every error Loom throws on purpose, each with a stable code.
+ *
+ * Callers match on `error.code` (a `LOOM_ERR_…` string), never on the message: messages
+ * are written for people and may be reworded. An error that maps to an HTTP answer
+ * carries its `status`.
+ *
+ * Twisted counterpart: the exceptions scattered over `twisted.web.error`,
+ * `twisted.web.server` and `twisted.internet.error` (`UnsupportedMethod`,
+ * `CannotListenError`, the `RuntimeError`s of `http.Request`).
+ * Loom differs: one class, one table of codes, documented in
+ * `docs/reference/errors.md`; `test/errors.test.ts` fails when the two disagree.
+ */
+
+/** Every code a {@link LoomError} can carry, with what it means. */
+export const ERROR_CODES = {
+  LOOM_ERR_INVALID_ARGUMENT: 'A function was called with an argument of the wrong kind or value.',
+  LOOM_ERR_UNSUPPORTED_METHOD: 'A resource has no render method for the request method (405 or 501).',
+  LOOM_ERR_BAD_RENDER_RESULT: 'A render method returned something that is not a body, NOT_DONE_YET or a Promise.',
+  LOOM_ERR_WRITE_AFTER_FINISH: 'request.write() was called after request.finish().',
+  LOOM_ERR_HEADERS_SENT: 'The status or a header was changed after the headers had been sent.',
+  LOOM_ERR_CONNECTION_LOST: 'The client went away before the response was finished.',
+  LOOM_ERR_BODY_TOO_LARGE: 'The request body is larger than the Site allows (413).',
+  LOOM_ERR_BAD_REQUEST: 'The request could not be parsed (400).',
+  LOOM_ERR_BAD_ENDPOINT: 'An endpoint string such as "tcp:8080:interface=127.0.0.1" could not be understood.',
+  LOOM_ERR_ADDRESS_IN_USE: 'Another program is already listening on that port or socket path.',
+  LOOM_ERR_LISTEN_FAILED: 'The server could not listen on the endpoint for another reason (permissions, bad address).',
+} as const;
+
+/** A `LOOM_ERR_…` code. */
+export type LoomErrorCode = keyof typeof ERROR_CODES;
+
+/** Options for {@link LoomError}. */
+export interface LoomErrorOptions {
+  /** The HTTP status this error answers with, where it maps to one. */
+  status?: number;
+  /** The lower-level error this one wraps. */
+  cause?: unknown;
+}
+
+/**
+ * An error Loom raised on purpose. `code` says which, `message` says what was wrong and
+ * what to do about it.
+ */
+export class LoomError extends Error {
+  readonly code: LoomErrorCode;
+  /** HTTP status for errors that are answers (400, 405, 413, …). */
+  readonly status: number | undefined;
+
+  constructor(code: LoomErrorCode, message: string, options: LoomErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LoomError';
+    this.code = code;
+    this.status = options.status;
+  }
+}
+
+/** True when `error` is a {@link LoomError} with the given code. */
+export function isLoomError(error: unknown, code?: LoomErrorCode): error is LoomError {
+  return error instanceof LoomError && (code === undefined || error.code === code);
+}

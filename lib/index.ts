@@ -1,0 +1,42 @@
+/**
+ * @module
+ * Loom: Twisted Web's ideas, in TypeScript, written to be read.
+ *
+ * This is the public face of the library (Twisted's `__all__`). A first server:
+ *
+ * @example
+ * import { Resource, Site, type Request } from 'loom-web';
+ *
+ * class Hello extends Resource {
+ *   override isLeaf = true;
+ *   render_GET(request: Request) {
+ *     return 'Hello, world!';
+ *   }
+ * }
+ * await new Site(new Hello()).listen('tcp:8080:interface=127.0.0.1');
+ *
+ * Test helpers (fake clock, in-memory requests) live in `lib/testing.ts`.
+ */
+
+export { AccessLog, combinedLogFormatter, proxiedLogFormatter, type AccessLogOptions, type LogFormatter } from './access-log.ts';
+export type { Args, UploadedFile } from './args.ts';
+export type { Address, Channel } from './channel.ts';
+export { realClock, type Clock, type DelayedCall } from './clock.ts';
+export { Content } from './content.ts';
+export { parseEndpoint, type Endpoint } from './endpoints.ts';
+export { LoomError, isLoomError, ERROR_CODES, type LoomErrorCode } from './errors.ts';
+export { Headers } from './headers.ts';
+export { escapeHTML } from './html.ts';
+export { datetimeToString, stringToDatetime } from './http.ts';
+export { consoleLogger, silentLogger, type Logger } from './logger.ts';
+export { ErrorPage, errorPage, notFound, forbidden } from './pages.ts';
+export { render } from './render.ts';
+export { CACHED, FinishNotice, Request, type CookieOptions } from './request.ts';
+export {
+  NOT_DONE_YET, Resource, UnsupportedMethod, getChildForRequest,
+  type Body, type IResource, type RenderMethod, type RenderResult,
+} from './resource.ts';
+export { Site, VERSION, type ListeningPort, type SiteOptions } from './site.ts';
+export { EventTracer, formatTrace, type TraceEvent, type Tracer } from './trace.ts';
+export { URLPath } from './url-path.ts';
+export { DeferredResource, ParentRedirect, Redirect, redirectTo } from './util.ts';

@@ -1,0 +1,68 @@
+/**
+ * @module
+ * Error pages: small resources that answer every request with a status and an
+ * explanation, escaped so that nothing taken from the request can become markup.
+ *
+ * Twisted counterpart: `twisted.web.pages` (`errorPage`, `notFound`, `forbidden`), the
+ * escaped replacements for the deprecated `resource.ErrorPage` / `NoResource` /
+ * `ForbiddenResource` (advisory GHSA-vg46-2rrj-3647). Loom has only the escaped kind.
+ * Loom differs: the page is rendered at once with a `Content-Length` (Twisted's goes out
+ * chunked through its template engine).
+ * Tests: `test/pages.test.ts`. Lesson 05 (error-handling) teaches it.
+ */
+
+import { escapeHTML } from './html.ts';
+import { Resource, type IResource } from './resource.ts';
+import type { Request } from './request.ts';
+
+/**
+ * A resource that answers every method with `code` and a small HTML page, and is its own
+ * child at every depth (so `/missing/deeper/still` gets the same page). Carve
+ * exceptions out with `putChild`.
+ */
+export class ErrorPage extends Resource {
+  readonly code: number;
+  readonly brief: string;
+  readonly detail: string;
+
+  constructor(code: number, brief: string, detail: string) {
+    super();
+    this.code = code;
+    this.brief = brief;
+    this.detail = detail;
+  }
+
+  // #region pages-render
+  override render(request: Request): string {
+    request.setResponseCode(this.code);
+    request.setHeader('content-type', 'text/html; charset=utf-8');
+    return errorHTML(this.code, this.brief, this.detail);
+  }
+  // #endregion pages-render
+
+  override getChild(_name: string, _request: Request): IResource {
+    return this;
+  }
+}
+
+/** The HTML of an error page: title "`code` - `brief`", a heading and a paragraph, all escaped. */
+export function errorHTML(code: number, brief: string, detail: string): string {
+  const b = escapeHTML(brief);
+  return `<!DOCTYPE html>\n<html>\n  <head><title>${code} - ${b}</title></head>\n` +
+    `  <body>\n    <h1>${b}</h1>\n    <p>${escapeHTML(detail)}</p>\n  </body>\n</html>\n`;
+}
+
+/** A page answering `code`, with `brief` as its title and `detail` as its text. */
+export function errorPage(code: number, brief: string, detail: string): ErrorPage {
+  return new ErrorPage(code, brief, detail);
+}
+
+/** The 404 page. */
+export function notFound(brief = 'No Such Resource', message = 'Sorry. No luck finding that resource.'): ErrorPage {
+  return new ErrorPage(404, brief, message);
+}
+
+/** The 403 page. */
+export function forbidden(brief = 'Forbidden Resource', message = 'Sorry, resource is forbidden.'): ErrorPage {
+  return new ErrorPage(403, brief, message);
+}

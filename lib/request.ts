@@ -1,0 +1,612 @@
+/**
+ * @module
+ * The request, which is also the response: what the client asked for (method, path,
+ * headers, arguments, body) and the means to answer it (status, headers, write, finish).
+ *
+ * Twisted counterpart: `twisted.web.server.Request` and its base `twisted.web.http.Request`.
+ * Names are Twisted's (`prepath`, `postpath`, `setResponseCode`, `notifyFinish`,
+ * `childLink`, …) so a learner can move between Twisted's docs and Loom's code.
+ * Loom differs, on purpose:
+ * - strings, not bytes: path segments, args and headers are decoded text, bodies bytes;
+ * - `notifyFinish()` is a Promise-like that rejects when the client goes away, but a
+ *   rejection nobody asked for (no `catch`, no `await`) is dropped instead of crashing
+ *   the process; `request.signal` is the AbortSignal companion;
+ * - `finish()` after the client went away logs a warning instead of throwing, because
+ *   it is a race with the client, not a bug in the resource;
+ * - changing the status or a header after the headers went out throws
+ *   `LOOM_ERR_HEADERS_SENT` instead of being silently lost.
+ * Left out here: sessions (`getSession`) come with the sessions issue.
+ * Tests: `test/request.test.ts`; the whole life of a request is lesson 20.
+ */
+
+import { parse as parseCookieHeader } from 'cookie';
+import { LoomError } from './errors.ts';
+import { Headers } from './headers.ts';
+import { datetimeToString, statusPhrase, stringToDatetime } from './http.ts';
+import { parseQueryArgs, percentDecode, type Args, type UploadedFile } from './args.ts';
+import { Content } from './content.ts';
+import type { Address, Channel } from './channel.ts';
+import type { Site } from './site.ts';
+import { URLPath } from './url-path.ts';
+
+/** Returned by `setLastModified` and `setETag` when the client's copy is current (304 or 412 set). */
+export const CACHED: unique symbol = Symbol('CACHED');
+
+/** The request line and headers, as Node's `IncomingMessage` carries them. */
+export interface RequestHead {
+  /** The method exactly as sent (case kept). */
+  method: string;
+  /** The request target, query string included. */
+  url: string;
+  /** `1.1`, `1.0`. */
+  httpVersion: string;
+  /** Header names and values, alternating, in the order received. */
+  rawHeaders: string[];
+}
+
+/** Options for {@link Request.addCookie}, in the order Twisted writes them. */
+export interface CookieOptions {
+  expires?: string;
+  domain?: string;
+  path?: string;
+  maxAge?: number | string;
+  comment?: string;
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: 'lax' | 'strict' | 'Lax' | 'Strict';
+}
+
+/** Internal door for the renderer (lib/render.ts): answer with a whole body in one call. */
+export const kFinishWithBody: unique symbol = Symbol('loom.finishWithBody');
+/** Internal door for the Site: the form fields and files parsed from a multipart body. */
+export const kSetForm: unique symbol = Symbol('loom.setForm');
+
+type State = 'open' | 'writing' | 'finished';
+
+/** One HTTP request and its response. The Site makes one per request. */
+export class Request {
+  /** The Site that received this request (null for a request made by hand in a test). */
+  readonly site: Site | null;
+  readonly channel: Channel;
+  /** The method exactly as sent: `GET`, `POST`, … (`get` stays `get`). */
+  method: string;
+  /** The request target as sent, query string included: `/search?q=loom`. */
+  readonly uri: string;
+  /** `uri` up to the first `?`, still percent-encoded. */
+  readonly path: string;
+  /** `HTTP/1.1` or `HTTP/1.0`. */
+  readonly clientproto: string;
+  /** The decoded segments traversal has consumed so far. */
+  prepath: string[];
+  /** The decoded segments still to consume. A trailing slash leaves a final `''`. */
+  postpath: string[];
+  /** The prepath at the moment the Site started traversal (non-empty when a Site is mounted under another). */
+  sitepath: string[];
+  /** The response status code. */
+  code: number;
+  /** The response reason phrase (`null` means the standard one for `code`). */
+  codeMessage: string | null;
+  /** The response headers, to read or change before the first write. */
+  readonly responseHeaders: Headers;
+  /** `Content-Type` added on the first write when none was set; `null` turns that off. */
+  defaultContentType: string | null;
+  /** Body bytes written so far (not counting headers). */
+  sentLength: number;
+  /** Outgoing `Set-Cookie` values, added by `addCookie`. */
+  readonly cookies: string[];
+
+  readonly #rawHeaders: string[];
+  #requestHeaders: Headers | null = null;
+  #content: Content | null;
+  #args: Args | null = null;
+  #files: Map<string, UploadedFile[]> | null = null;
+  #formFields: Args | null = null;
+  #receivedCookies: Map<string, string> | null = null;
+  #state: State = 'open';
+  #lastModified: number | null = null;
+  #etag: string | null = null;
+  #notice: FinishNotice | null = null;
+  #abort: AbortController | null = null;
+  #watchingClose = false;
+  #host: Address | null = null;
+  #forcedSecure = false;
+  #rootURL: string | null = null;
+
+  constructor(site: Site | null, head: RequestHead, channel: Channel, content: Content | null = null) {
+    this.site = site;
+    this.channel = channel;
+    this.method = head.method;
+    this.uri = head.url;
+    const q = head.url.indexOf('?');
+    this.path = q < 0 ? head.url : head.url.slice(0, q);
+    this.clientproto = `HTTP/${head.httpVersion}`;
+    this.prepath = [];
+    this.postpath = splitPath(this.path);
+    this.sitepath = [];
+    this.code = 200;
+    this.codeMessage = null;
+    this.responseHeaders = new Headers();
+    this.defaultContentType = 'text/html';
+    this.sentLength = 0;
+    this.cookies = [];
+    this.#rawHeaders = head.rawHeaders;
+    this.#content = content;
+  }
+
+  // ---- what was asked ------------------------------------------------------------
+
+  /** The request headers (multi-valued, case-insensitive). */
+  get requestHeaders(): Headers {
+    return (this.#requestHeaders ??= Headers.fromRaw(this.#rawHeaders));
+  }
+
+  /** The last value of a request header, or `undefined`. */
+  getHeader(name: string): string | undefined {
+    return this.requestHeaders.getLast(name);
+  }
+
+  /** Every request header, lower-cased name to last value. */
+  getAllHeaders(): Map<string, string> {
+    const all = new Map<string, string>();
+    for (const [name, values] of this.requestHeaders.getAllRawHeaders()) all.set(name.toLowerCase(), values[values.length - 1]!);
+    return all;
+  }
+
+  /** The request body (empty when none was sent). */
+  get content(): Content {
+    return (this.#content ??= Content.from());
+  }
+
+  // #region request-args
+  /**
+   * The arguments: from the query string, plus, for a POST, the fields of a
+   * urlencoded or multipart form body. Each name maps to every value given.
+   */
+  get args(): Args {
+    if (this.#args === null) this.#args = this.#parseArgs();
+    return this.#args;
+  }
+
+  #parseArgs(): Args {
+    const q = this.uri.indexOf('?');
+    const args = q < 0 ? new Map<string, string[]>() : parseQueryArgs(this.uri.slice(q + 1));
+    if (this.method !== 'POST') return args;
+    if (this.#formFields !== null) {
+      for (const [name, values] of this.#formFields) args.set(name, [...(args.get(name) ?? []), ...values]);
+    } else if (this.#content !== null && this.#content.length > 0 && isUrlencoded(this.getHeader('content-type'))) {
+      parseQueryArgs(this.#content.text(), args);
+    }
+    return args;
+  }
+  // #endregion request-args
+
+  /** Files uploaded in a multipart POST body, by field name. */
+  get files(): Map<string, UploadedFile[]> {
+    return this.#files ?? (this.#files = new Map());
+  }
+
+  /** @internal */
+  [kSetForm](fields: Args, files: Map<string, UploadedFile[]>): void {
+    this.#formFields = fields;
+    this.#files = files;
+    this.#args = null;
+  }
+
+  /** The value of a cookie the client sent, or `undefined`. */
+  getCookie(name: string): string | undefined {
+    return this.receivedCookies.get(name);
+  }
+
+  /** Every cookie the client sent, from all its `Cookie` headers. */
+  get receivedCookies(): Map<string, string> {
+    if (this.#receivedCookies === null) {
+      const cookies = new Map<string, string>();
+      for (const header of this.requestHeaders.getRawHeaders('cookie') ?? []) {
+        // No decoding: a cookie value is handed over as the client sent it, as in Twisted.
+        const parsed = parseCookieHeader(header, { decode: (v) => v });
+        for (const [k, v] of Object.entries(parsed)) if (v !== undefined) cookies.set(k, v);
+      }
+      this.#receivedCookies = cookies;
+    }
+    return this.#receivedCookies;
+  }
+
+  /** Who sent the request. */
+  getClientAddress(): Address {
+    return this.channel.client;
+  }
+
+  /** The local address the request arrived on (or the one `setHost` gave). */
+  getHost(): Address {
+    return this.#host ?? this.channel.host;
+  }
+
+  /** True for a request over TLS, or after `setHost(…, true)`. */
+  isSecure(): boolean {
+    return this.#forcedSecure || this.channel.secure;
+  }
+
+  /** The host name the client asked for: the Host header without its port or IPv6 brackets, else the local address. */
+  getRequestHostname(): string {
+    const host = this.getHeader('host');
+    if (host === undefined || host === '') return this.getHost().host;
+    if (host.startsWith('[')) return host.slice(1, host.indexOf(']') < 0 ? undefined : host.indexOf(']'));
+    const colon = host.indexOf(':');
+    return colon < 0 ? host : host.slice(0, colon);
+  }
+
+  /**
+   * Pretend the request arrived for `host`:`port` (for a server behind a proxy):
+   * rewrites the Host header (port omitted when it is the scheme's default), what
+   * `getHost()` returns, and with `secure`, what `isSecure()` says.
+   */
+  setHost(host: string, port: number, secure = false): void {
+    this.#forcedSecure = secure;
+    const isDefault = port === (secure ? 443 : 80);
+    this.requestHeaders.setRawHeaders('host', [isDefault ? host : `${host}:${port}`]);
+    this.#host = { type: host.includes(':') ? 'IPv6' : 'IPv4', host, port };
+  }
+
+  // ---- URLs ---------------------------------------------------------------------------
+
+  // #region request-prepath-url
+  /**
+   * The absolute URL of the resource that traversal has reached: scheme, the host the
+   * client asked for, the port the request really arrived on (Twisted's rule, kept:
+   * the Host header's port is not trusted), then the prepath segments, re-quoted.
+   */
+  prePathURL(): string {
+    const secure = this.isSecure();
+    const port = this.getHost().port;
+    const defaultPort = secure ? 443 : 80;
+    let host = this.getRequestHostname();
+    if (host.includes(':')) host = `[${host}]`;
+    const portPart = port === defaultPort || port === 0 ? '' : `:${port}`;
+    return `${secure ? 'https' : 'http'}://${host}${portPart}/${this.prepath.map(quoteSegment).join('/')}`;
+  }
+  // #endregion request-prepath-url
+
+  /** A {@link URLPath} for `prePathURL()`, for building links relative to this resource. */
+  URLPath(): URLPath {
+    return URLPath.fromString(this.prePathURL());
+  }
+
+  /** Remember `prePathURL()` less its last segment as the application's root URL. */
+  rememberRootURL(): void {
+    const url = this.prePathURL();
+    this.#rootURL = url.slice(0, url.lastIndexOf('/'));
+  }
+
+  /** The URL saved by `rememberRootURL`, or `null`. */
+  getRootURL(): string | null {
+    return this.#rootURL;
+  }
+
+  /** A relative link to the child `name` of the resource being rendered. */
+  childLink(name: string): string {
+    const left = this.postpath.length;
+    if (left > 1) return '../'.repeat(left - 1) + name;
+    if (left === 1) return name;
+    const last = this.prepath[this.prepath.length - 1];
+    return last !== undefined && last !== '' ? `${last}/${name}` : name;
+  }
+
+  /** A relative link to the sibling `name` of the resource being rendered. */
+  sibLink(name: string): string {
+    return '../'.repeat(this.postpath.length) + name;
+  }
+
+  // ---- the answer -----------------------------------------------------------------
+
+  /** Set the status code, and optionally a reason phrase other than the standard one. */
+  setResponseCode(code: number, message?: string): void {
+    if (!Number.isInteger(code) || code < 100 || code > 999) {
+      throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', `A status code must be a whole number from 100 to 999, got ${String(code)}.`);
+    }
+    this.#assertNotStarted('set the status code');
+    this.code = code;
+    this.codeMessage = message ?? null;
+  }
+
+  /** Set a response header, replacing any value it had. */
+  setHeader(name: string, value: string | number): void {
+    this.#assertNotStarted(`set the "${name}" header`);
+    this.responseHeaders.setRawHeaders(name, [String(value)]);
+  }
+
+  /** Answer with a 302 redirect to `url`. The body is yours to write (see `redirectTo`). */
+  redirect(url: string): void {
+    this.setResponseCode(302);
+    this.setHeader('location', url);
+  }
+
+  /**
+   * Add a `Set-Cookie` header. `;`, CR and LF in any value become spaces, so a value
+   * cannot add attributes or headers of its own.
+   */
+  addCookie(name: string, value: string, options: CookieOptions = {}): void {
+    let cookie = `${sanitizeCookie(name)}=${sanitizeCookie(value)}`;
+    if (options.expires !== undefined) cookie += `; Expires=${sanitizeCookie(options.expires)}`;
+    if (options.domain !== undefined) cookie += `; Domain=${sanitizeCookie(options.domain)}`;
+    if (options.path !== undefined) cookie += `; Path=${sanitizeCookie(options.path)}`;
+    if (options.maxAge !== undefined) cookie += `; Max-Age=${sanitizeCookie(String(options.maxAge))}`;
+    if (options.comment !== undefined) cookie += `; Comment=${sanitizeCookie(options.comment)}`;
+    if (options.secure === true) cookie += '; Secure';
+    if (options.httpOnly === true) cookie += '; HttpOnly';
+    if (options.sameSite !== undefined) {
+      const same = String(options.sameSite).toLowerCase();
+      if (same !== 'lax' && same !== 'strict') {
+        throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', `sameSite must be "lax" or "strict", got "${options.sameSite}".`);
+      }
+      cookie += `; SameSite=${same}`;
+    }
+    this.cookies.push(cookie);
+  }
+
+  // #region request-conditional
+  /**
+   * Say when the resource last changed (a Date, or milliseconds since the epoch). The
+   * latest of several calls wins. When the client's `If-Modified-Since` is at or after
+   * it, the status becomes 304 and `CACHED` is returned: send no body.
+   */
+  setLastModified(when: Date | number): typeof CACHED | null {
+    const seconds = Math.ceil((typeof when === 'number' ? when : when.getTime()) / 1000);
+    if (this.#lastModified === null || seconds > this.#lastModified) this.#lastModified = seconds;
+    const since = this.getHeader('if-modified-since');
+    if (since === undefined) return null;
+    const sinceSeconds = stringToDatetime(since.split(';')[0]!);
+    if (sinceSeconds !== null && sinceSeconds >= this.#lastModified) {
+      this.setResponseCode(304);
+      return CACHED;
+    }
+    return null;
+  }
+
+  /**
+   * Set the entity tag. When the client's `If-None-Match` names it (or is `*`), the
+   * status becomes 304 for GET and HEAD, 412 for other methods, and `CACHED` is returned.
+   */
+  setETag(tag: string): typeof CACHED | null {
+    this.#etag = tag;
+    const match = this.getHeader('if-none-match');
+    if (match === undefined) return null;
+    if (match.split(/[\s,]+/).some((t) => t === tag || t === '*')) {
+      this.setResponseCode(this.method === 'GET' || this.method === 'HEAD' ? 304 : 412);
+      return CACHED;
+    }
+    return null;
+  }
+  // #endregion request-conditional
+
+  /** True once the first write (or finish) has sent the headers. */
+  get startedWriting(): boolean {
+    return this.#state !== 'open';
+  }
+
+  /** True once `finish()` has been called. */
+  get finished(): boolean {
+    return this.#state === 'finished';
+  }
+
+  // #region request-write-finish
+  /**
+   * Send body bytes (text goes as UTF-8). The first write sends the status and headers.
+   * Returns false when the outgoing buffer is full: a resource streaming a lot should
+   * then wait for `waitForDrain()`. For HEAD, 204 and 304 the bytes are dropped.
+   *
+   * @throws LoomError `LOOM_ERR_WRITE_AFTER_FINISH` after `finish()`.
+   */
+  write(data: string | Uint8Array): boolean {
+    if (this.#state === 'finished') {
+      throw new LoomError('LOOM_ERR_WRITE_AFTER_FINISH',
+        `request.write() was called after request.finish() for ${this.method} ${this.uri}. Write everything first, then finish once.`);
+    }
+    if (this.channel.lost) return true; // The client left; nobody will read it (Twisted ignores it too).
+    if (this.#state === 'open') this.#sendHeaders();
+    if (this.#isBodiless()) return true;
+    this.sentLength += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    return this.channel.write(data);
+  }
+
+  /** Resolves when the outgoing buffer has room again (at once when it already has). */
+  waitForDrain(): Promise<void> {
+    return new Promise((resolve) => this.channel.onDrain(resolve));
+  }
+
+  /**
+   * End the response. Sends the headers first if nothing was written. Calling it twice
+   * logs a warning; calling it after the client left logs one too (Twisted raises
+   * there, which in a timer callback would take the whole server down).
+   */
+  finish(): void {
+    if (this.#state === 'finished') {
+      this.#warn(`request.finish() was called twice for ${this.method} ${this.uri}; the second call did nothing.`);
+      return;
+    }
+    if (this.channel.lost) {
+      this.#warn(`request.finish() was called for ${this.method} ${this.uri} after the client went away. Use request.notifyFinish() or request.signal to stop work for clients that leave.`);
+      this.#state = 'finished';
+      this.#content?.close();
+      return;
+    }
+    if (this.#state === 'open') this.#sendHeaders();
+    this.#state = 'finished';
+    this.channel.end();
+    this.#finished();
+  }
+
+  /** @internal The renderer's one-call answer: headers, whole body, end. */
+  [kFinishWithBody](body: Uint8Array | string): void {
+    if (this.channel.lost || this.#state === 'finished') return;
+    if (this.#state === 'open') {
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      if (!this.responseHeaders.hasHeader('content-length')) this.responseHeaders.setRawHeaders('content-length', [String(length)]);
+      this.#sendHeaders();
+    }
+    this.#state = 'finished';
+    if (this.#isBodiless()) {
+      this.channel.end();
+    } else {
+      this.sentLength += typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      this.channel.end(body);
+    }
+    this.#finished();
+  }
+  // #endregion request-write-finish
+
+  // #region request-notify-finish
+  /**
+   * A promise-like that resolves when the response has been finished and rejects (with a
+   * `LOOM_ERR_CONNECTION_LOST` error) when the client goes away first. Twisted's
+   * `notifyFinish()` Deferred. Only handlers that ask for the rejection (`catch`, a second
+   * `then` argument, `await`) see it, so a resource that forgets cannot crash the server.
+   */
+  notifyFinish(): FinishNotice {
+    if (this.#notice === null) {
+      this.#notice = new FinishNotice();
+      if (this.#state === 'finished' && !this.channel.lost) this.#notice.resolve();
+      else this.#watchClose();
+    }
+    return this.#notice;
+  }
+
+  /** An AbortSignal that aborts when the client goes away before the response is finished. */
+  get signal(): AbortSignal {
+    if (this.#abort === null) {
+      this.#abort = new AbortController();
+      this.#watchClose();
+    }
+    return this.#abort.signal;
+  }
+
+  #watchClose(): void {
+    if (this.#watchingClose) return;
+    this.#watchingClose = true;
+    this.channel.onClose((lost) => {
+      if (lost && this.#state !== 'finished') this.connectionLost();
+    });
+  }
+
+  /** The connection went away before `finish()`: reject `notifyFinish`, abort `signal`, free the body. */
+  connectionLost(): void {
+    const error = new LoomError('LOOM_ERR_CONNECTION_LOST', `The client went away before the response to ${this.method} ${this.uri} was finished.`);
+    this.#notice?.reject(error);
+    this.#abort?.abort(error);
+    this.#content?.close();
+  }
+  // #endregion request-notify-finish
+
+  /** Cut the connection now (the response is abandoned). */
+  loseConnection(): void {
+    this.channel.abort();
+  }
+
+  // ---- private ---------------------------------------------------------------------
+
+  // #region request-send-headers
+  #sendHeaders(): void {
+    this.#state = 'writing';
+    const headers = this.responseHeaders;
+    if (this.#lastModified !== null && !headers.hasHeader('last-modified')) {
+      headers.setRawHeaders('last-modified', [datetimeToString(this.#lastModified)]);
+    }
+    if (this.#etag !== null) headers.setRawHeaders('etag', [this.#etag]);
+    if (this.defaultContentType !== null && !headers.hasHeader('content-type') && this.code !== 204 && this.code !== 304 &&
+        headers.getLast('content-length') !== '0') {
+      headers.setRawHeaders('content-type', [this.defaultContentType]);
+    }
+    const flat: string[] = [];
+    const server = this.site?.serverHeader;
+    if (server !== undefined && !headers.hasHeader('server')) flat.push('Server', server);
+    headers.flattenInto(flat);
+    for (const cookie of this.cookies) flat.push('Set-Cookie', cookie);
+    this.channel.writeHead(this.code, this.codeMessage ?? statusPhrase(this.code), flat);
+  }
+  // #endregion request-send-headers
+
+  #isBodiless(): boolean {
+    return this.method === 'HEAD' || this.code === 204 || this.code === 304;
+  }
+
+  #finished(): void {
+    this.#content?.close();
+    this.#notice?.resolve();
+    this.site?.requestFinished(this);
+  }
+
+  #assertNotStarted(what: string): void {
+    if (this.#state !== 'open') {
+      throw new LoomError('LOOM_ERR_HEADERS_SENT',
+        `Cannot ${what} for ${this.method} ${this.uri}: the headers were already sent by the first write(). Set the status and headers before writing.`);
+    }
+  }
+
+  #warn(message: string): void {
+    this.site?.logger.warn(message);
+  }
+}
+
+/**
+ * What `request.notifyFinish()` returns: a promise-like settled once per request.
+ * `then(onDone)` alone never produces a rejected promise, so forgetting the error case
+ * cannot end the process with an unhandled rejection.
+ */
+export class FinishNotice implements PromiseLike<void> {
+  readonly #promise: Promise<void>;
+  #resolve!: () => void;
+  #reject!: (error: LoomError) => void;
+
+  constructor() {
+    this.#promise = new Promise<void>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#promise.catch(() => {}); // Nobody asked for the rejection: it must not count as unhandled.
+  }
+
+  then<A = void, B = never>(onDone?: ((value: void) => A | PromiseLike<A>) | null,
+    onLost?: ((reason: LoomError) => B | PromiseLike<B>) | null): Promise<A | B> {
+    // Without an onLost handler, a lost connection resolves the derived promise with
+    // undefined instead of rejecting it.
+    return this.#promise.then(onDone, onLost ?? (() => undefined as B));
+  }
+
+  catch<B = never>(onLost: (reason: LoomError) => B | PromiseLike<B>): Promise<void | B> {
+    return this.#promise.catch(onLost);
+  }
+
+  /** @internal */
+  resolve(): void {
+    this.#resolve();
+  }
+
+  /** @internal */
+  reject(error: LoomError): void {
+    this.#reject(error);
+  }
+}
+
+// #region request-split-path
+/** `/a/b%20c/` → `['a', 'b c', '']`: the path after the first `/`, split and decoded. */
+export function splitPath(path: string): string[] {
+  const segments = path.slice(1).split('/');
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (s.includes('%')) segments[i] = percentDecode(s);
+  }
+  return segments;
+}
+// #endregion request-split-path
+
+/** Percent-quote a segment for a URL, leaving only `A-Z a-z 0-9 - _ . ~` (Python's `quote(…, safe="")`). */
+export function quoteSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function isUrlencoded(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+function sanitizeCookie(value: string): string {
+  return value.replace(/[;\r\n]/g, ' ');
+}

@@ -1,0 +1,289 @@
+/**
+ * @module
+ * The Site: a resource tree made into a web server.
+ *
+ * A Site holds the root resource and the server-wide settings (clock, logger, access
+ * log, body limits, tracebacks). For each request Node parses, it reads the body, makes
+ * a `Request`, walks the tree from the root (`getChildForRequest`) and renders the
+ * resource it arrives at. `listen()` puts it on one or more endpoints; `close()` stops
+ * accepting, lets requests in flight finish, and closes the log.
+ *
+ * Twisted counterpart: `twisted.web.server.Site` (with `HTTPFactory` and the parts of
+ * `server.Request.process` that belong to the server). Loom differs:
+ * - HTTP parsing, keep-alive and pipelining are Node's (`node:http`);
+ * - a body cap (`maxBodySize`, 413) and an `Expect: 100-continue` that is refused with
+ *   413 when the declared body is already too large;
+ * - the clock is injected (Twisted's `reactor` argument) and so is the logger.
+ * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 walks through it.
+ */
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
+import { AccessLog, type LogFormatter } from './access-log.ts';
+import { parseMultipart } from './args.ts';
+import { NodeChannel, type Address } from './channel.ts';
+import { realClock, type Clock } from './clock.ts';
+import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, tooLarge, type Content } from './content.ts';
+import { LoomError } from './errors.ts';
+import { parseEndpoint, formatEndpoint, listenOn } from './endpoints.ts';
+import { consoleLogger, type Logger } from './logger.ts';
+import { errorPage } from './pages.ts';
+import { processingFailed, render } from './render.ts';
+import { getChildForRequest, type IResource } from './resource.ts';
+import { Request, kSetForm } from './request.ts';
+import type { Tracer } from './trace.ts';
+import { statusPhrase } from './http.ts';
+
+/** Loom's version, sent in the `Server` header. */
+export const VERSION = '0.1.0';
+
+/** Options for a {@link Site}. Every one has a default. */
+export interface SiteOptions {
+  /** Where time comes from. @default realClock */
+  clock?: Clock;
+  /** Where failures and warnings go. @default consoleLogger */
+  logger?: Logger;
+  /** Show the stack of a failed render in the 500 page. Never on a public server. @default false */
+  displayTracebacks?: boolean;
+  /** An access log: a file path (appended to), a stream, or an `AccessLog`. @default none */
+  accessLog?: string | Writable | AccessLog | null;
+  /** The access log's line format, when `accessLog` is a path or a stream. @default combinedLogFormatter */
+  logFormatter?: LogFormatter;
+  /** The largest request body accepted, in bytes; larger ones get 413. @default 100 MiB */
+  maxBodySize?: number;
+  /** Bodies larger than this many bytes are spooled to a temporary file. @default 100000 */
+  spoolThreshold?: number;
+  /** Seconds an idle keep-alive connection is kept open. @default 60 (Twisted's) */
+  timeout?: number;
+  /** Receives every request's traversal and render steps (see lib/trace). @default none */
+  tracer?: Tracer | null;
+  /** The `Server` response header. @default `Loom/<version>` */
+  serverHeader?: string;
+}
+
+/** A port the Site is listening on. */
+export interface ListeningPort {
+  /** The address it got (the real port when 0 was asked for). */
+  readonly address: Address;
+  /** `http://127.0.0.1:8080/`, or the socket path for UNIX endpoints. */
+  readonly url: string;
+  /** Stop listening on this port (requests in flight finish first). */
+  close(): Promise<void>;
+}
+
+/** How long `close()` waits for requests in flight before cutting their connections. */
+const CLOSE_GRACE_SECONDS = 10;
+
+/** A resource tree served over HTTP. */
+export class Site {
+  /** The root of the resource tree. */
+  resource: IResource;
+  displayTracebacks: boolean;
+  tracer: Tracer | null;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly serverHeader: string;
+  readonly maxBodySize: number;
+  readonly spoolThreshold: number;
+  readonly timeout: number;
+  readonly #accessLog: AccessLog | null;
+  readonly #servers = new Set<Server>();
+  /** Node's request listener, bound once so it can be handed to any `http.Server`. */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+
+  constructor(resource: IResource, options: SiteOptions = {}) {
+    this.resource = resource;
+    this.displayTracebacks = options.displayTracebacks ?? false;
+    this.tracer = options.tracer ?? null;
+    this.clock = options.clock ?? realClock;
+    this.logger = options.logger ?? consoleLogger;
+    this.serverHeader = options.serverHeader ?? `Loom/${VERSION}`;
+    this.maxBodySize = positive(options.maxBodySize, DEFAULT_MAX_BODY_SIZE, 'maxBodySize');
+    this.spoolThreshold = positive(options.spoolThreshold, DEFAULT_SPOOL_THRESHOLD, 'spoolThreshold');
+    this.timeout = positive(options.timeout, 60, 'timeout');
+    this.#accessLog = toAccessLog(options.accessLog, options.logFormatter);
+    this.#accessLog?.useClock(this.clock);
+    this.handler = (req, res) => this.#onRequest(req, res);
+  }
+
+  // #region site-get-resource-for
+  /** Walk the tree from the root to the resource that answers `request`. */
+  getResourceFor(request: Request): IResource {
+    request.sitepath = request.prepath.slice();
+    return getChildForRequest(this.resource, request, this.tracer);
+  }
+  // #endregion site-get-resource-for
+
+  // #region site-process
+  /**
+   * Answer a request whose body has been read: parse a multipart form body, then walk
+   * the tree and render. Live requests come here from Node; `lib/testing` sends
+   * in-memory ones here too.
+   */
+  dispatch(request: Request): void {
+    if (request.method === 'POST' && isMultipart(request.getHeader('content-type'))) {
+      parseMultipart(request.getHeader('content-type')!, request.content).then(
+        (form) => {
+          request[kSetForm](form.fields, form.files);
+          this.#process(request);
+        },
+        (error: LoomError) => {
+          request.channel.closeAfterResponse(); // Twisted closes the connection after a bad body.
+          processingFailed(request, error, null);
+        },
+      );
+      return;
+    }
+    this.#process(request);
+  }
+
+  #process(request: Request): void {
+    const tracer = this.tracer;
+    if (tracer !== null) {
+      tracer.started(request);
+      request.channel.onClose((lost) => lost && !request.finished && tracer.lost(request));
+    }
+    if (request.path === '*') {
+      answerStar(request);
+      return;
+    }
+    let resource: IResource;
+    try {
+      resource = this.getResourceFor(request);
+    } catch (error) {
+      processingFailed(request, error, null);
+      return;
+    }
+    render(request, resource);
+  }
+  // #endregion site-process
+
+  /** @internal Called by `Request.finish()`: write the access log line and the trace. */
+  requestFinished(request: Request): void {
+    if (this.#accessLog !== null) this.#accessLog.log(request);
+    if (this.tracer !== null) this.tracer.finished(request);
+  }
+
+  // #region site-on-request
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    // HTTP/1.0 connections are never kept alive, as in Twisted.
+    if (req.httpVersionMinor === 0) res.shouldKeepAlive = false;
+    const channel = new NodeChannel(req, res);
+    const declared = bodyLength(req.rawHeaders);
+    if (declared === 0) {
+      // The common case, kept synchronous: no body to wait for.
+      this.dispatch(new Request(this, head(req), channel));
+      return;
+    }
+    if (declared > this.maxBodySize) {
+      this.#refuse(req, channel, tooLarge(this.maxBodySize));
+      return;
+    }
+    readBody(req, this).then(
+      (content: Content) => this.dispatch(new Request(this, head(req), channel, content)),
+      (error: unknown) => {
+        if (error instanceof LoomError) this.#refuse(req, channel, error);
+        // Otherwise the client went away mid-body: there is nobody to answer.
+      },
+    );
+  }
+
+  /** Answer with the error's status before (or instead of) reading the body, then close. */
+  #refuse(req: IncomingMessage, channel: NodeChannel, error: LoomError): void {
+    channel.closeAfterResponse();
+    const request = new Request(this, head(req), channel);
+    const status = error.status ?? 400;
+    render(request, errorPage(status, statusPhrase(status), error.message));
+  }
+  // #endregion site-on-request
+
+  // #region site-listen
+  /**
+   * Listen on an endpoint string: `tcp:8080:interface=127.0.0.1`, `tcp:0` for any free
+   * port, `unix:/path/to.sock`.
+   * @throws LoomError `LOOM_ERR_BAD_ENDPOINT`, `LOOM_ERR_ADDRESS_IN_USE`, `LOOM_ERR_LISTEN_FAILED`.
+   */
+  async listen(endpoint: string): Promise<ListeningPort> {
+    const parsed = parseEndpoint(endpoint);
+    const server = createServer({ requireHostHeader: false, keepAliveTimeout: this.timeout * 1000, noDelay: true }, this.handler);
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (bodyLength(req.rawHeaders) > this.maxBodySize) this.#refuse(req, new NodeChannel(req, res), tooLarge(this.maxBodySize));
+      else {
+        res.writeContinue();
+        this.handler(req, res);
+      }
+    });
+    const address = await listenOn(server, parsed);
+    this.#servers.add(server);
+    const url = address.type === 'UNIX' ? formatEndpoint(parsed)
+      : `http://${address.type === 'IPv6' ? `[${address.host}]` : address.host}:${address.port}/`;
+    return { address, url, close: () => this.#closeServer(server) };
+  }
+
+  /** Stop listening everywhere, let requests in flight finish (up to 10 s), close the access log. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#servers].map((server) => this.#closeServer(server)));
+    await this.#accessLog?.close();
+  }
+
+  #closeServer(server: Server): Promise<void> {
+    if (!this.#servers.delete(server)) return Promise.resolve();
+    return new Promise((resolve) => {
+      // Stop accepting; Node closes idle keep-alive connections and waits for busy ones.
+      const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_SECONDS * 1000);
+      grace.unref();
+      server.close(() => {
+        clearTimeout(grace);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+  }
+  // #endregion site-listen
+}
+
+/** `OPTIONS *` gets 200; any other method on `*` gets 405 with `Allow: OPTIONS` (Twisted's rule). */
+function answerStar(request: Request): void {
+  if (request.method !== 'OPTIONS') {
+    request.code = 405;
+    request.setHeader('allow', 'OPTIONS');
+  }
+  request.setHeader('content-length', '0');
+  request.finish();
+}
+
+function head(req: IncomingMessage): { method: string; url: string; httpVersion: string; rawHeaders: string[] } {
+  return { method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders };
+}
+
+/**
+ * The declared body length: 0 when there is no body, the Content-Length when given,
+ * and 1 (unknown, read to find out) for a chunked body. A scan of the raw headers is
+ * cheaper than building Node's `req.headers` object for every request.
+ */
+function bodyLength(raw: readonly string[]): number {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(raw[i + 1]);
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return 1;
+  }
+  return 0;
+}
+
+function isMultipart(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.trimStart().toLowerCase().startsWith('multipart/form-data');
+}
+
+function toAccessLog(option: SiteOptions['accessLog'], formatter: LogFormatter | undefined): AccessLog | null {
+  if (option === undefined || option === null) return null;
+  if (option instanceof AccessLog) return option;
+  return new AccessLog(option, formatter === undefined ? {} : { formatter });
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', `Site option ${name} must be a positive number, got ${String(value)}.`);
+  }
+  return value;
+}

@@ -1,0 +1,99 @@
+/**
+ * Assertions for graded tests that explain a failure the way a learner can use it: the
+ * request that was sent and the response that came back, as they look on the wire, then
+ * what was expected, with the first difference marked.
+ *
+ * @example
+ * const response = await request(root, { uri: '/hello' });
+ * expectResponse(response, { code: 200, body: 'Hello, world!' });
+ */
+import type { TestResponse } from '../../lib/testing.ts';
+
+/** What a graded test expects of a response. Only the fields given are checked. */
+export interface Expected {
+  code?: number;
+  /** The whole body, exactly. */
+  body?: string;
+  /** Text the body must contain. */
+  bodyIncludes?: string | readonly string[];
+  /** Text the body must not contain. */
+  bodyExcludes?: string | readonly string[];
+  /** Header values, exactly; `undefined` means the header must be absent. */
+  headers?: Record<string, string | undefined>;
+}
+
+/** Thrown when a response is not what was expected; its message is the transcript. */
+export class GradingError extends Error {
+  override name = 'GradingError';
+}
+
+/** Check `response` against `expected`; throw a {@link GradingError} with a transcript if it differs. */
+export function expectResponse(response: TestResponse, expected: Expected, note = ''): void {
+  const problems = findProblems(response, expected);
+  if (problems.length > 0) throw new GradingError(transcript(response, problems, note));
+}
+
+function findProblems(response: TestResponse, expected: Expected): string[] {
+  const problems: string[] = [];
+  if (expected.code !== undefined && response.code !== expected.code) {
+    problems.push(`expected status ${expected.code}, got ${response.code}`);
+  }
+  for (const [name, value] of Object.entries(expected.headers ?? {})) {
+    const got = response.headers.getLast(name);
+    if (got !== value) problems.push(value === undefined ? `expected no ${name} header, got "${got}"` : `expected header ${name}: "${value}", got ${got === undefined ? 'no such header' : `"${got}"`}`);
+  }
+  if (expected.body !== undefined && response.text !== expected.body) {
+    problems.push(`expected the body to be exactly:\n${indent(expected.body)}\n${markDifference(expected.body, response.text)}`);
+  }
+  for (const part of list(expected.bodyIncludes)) {
+    if (!response.text.includes(part)) problems.push(`expected the body to contain ${JSON.stringify(part)}`);
+  }
+  for (const part of list(expected.bodyExcludes)) {
+    if (response.text.includes(part)) problems.push(`expected the body NOT to contain ${JSON.stringify(part)}`);
+  }
+  return problems;
+}
+
+/** The request and response as HTTP text, then the problems. */
+export function transcript(response: TestResponse, problems: readonly string[], note = ''): string {
+  const req = response.request;
+  const sent = [`${req.method} ${req.uri} ${req.clientproto}`];
+  for (const [name, values] of req.requestHeaders.getAllRawHeaders()) for (const v of values) sent.push(`${name}: ${v}`);
+  const body = req.content.length > 0 ? `\n\n${clip(req.content.text())}` : '';
+  const got = [`HTTP/1.1 ${response.code} ${response.message}`];
+  for (const [name, values] of response.headers.getAllRawHeaders()) for (const v of values) got.push(`${name}: ${v}`);
+  return [
+    note === '' ? '' : `${note}\n`,
+    'Request sent:',
+    indent(sent.join('\n') + body, '  > '),
+    '',
+    'Response received:',
+    indent(`${got.join('\n')}\n\n${clip(response.text)}`, '  < '),
+    '',
+    ...problems.map((p) => `✗ ${p}`),
+  ].join('\n');
+}
+
+/** Show where `actual` first departs from `expected`, with a caret under the spot. */
+export function markDifference(expected: string, actual: string): string {
+  let i = 0;
+  while (i < expected.length && i < actual.length && expected[i] === actual[i]) i++;
+  const lineStart = actual.lastIndexOf('\n', i - 1) + 1;
+  const lineEnd = actual.indexOf('\n', i);
+  const line = actual.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+  const at = i - lineStart;
+  if (i === actual.length && i < expected.length) return `but the body ended early, where ${JSON.stringify(expected.slice(i, i + 20))} was expected next`;
+  return `but it differs at character ${i}:\n    ${line}\n    ${' '.repeat(at)}^ expected ${JSON.stringify(expected.slice(i, i + 20))} here`;
+}
+
+function list(v: string | readonly string[] | undefined): readonly string[] {
+  return v === undefined ? [] : typeof v === 'string' ? [v] : v;
+}
+
+function clip(text: string): string {
+  return text.length > 2000 ? `${text.slice(0, 2000)}\n… (${text.length - 2000} more characters)` : text;
+}
+
+function indent(text: string, prefix = '    '): string {
+  return text.split('\n').map((l) => prefix + l).join('\n');
+}
