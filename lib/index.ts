@@ -40,3 +40,4 @@ export { Site, VERSION, type ListeningPort, type SiteOptions } from './site.ts';
 export { EventTracer, formatTrace, type TraceEvent, type Tracer } from './trace.ts';
 export { URLPath } from './url-path.ts';
 export { DeferredResource, ParentRedirect, Redirect, redirectTo } from './util.ts';
+export { ComponentKey, Registry } from './registry.ts';

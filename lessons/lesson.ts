@@ -1,0 +1,57 @@
+/**
+ * What every lesson's `example.ts` provides, so that `npm run lesson NN` can run it and
+ * the tests can check it.
+ *
+ * An example exports:
+ * - `createSite(options)`: builds its `Site`, passing `options` through (the runner adds
+ *   a tracer for `--trace`; tests add a fake clock or a quiet logger);
+ * - `tryThis`: the requests the lesson suggests, which the runner prints as curl
+ *   commands and the lesson tests send for real.
+ *
+ * The runner (tools/lesson.ts) calls `site.listen('tcp:PORT:interface=127.0.0.1')`, prints
+ * `Listening on http://127.0.0.1:PORT/` and the requests to try, and closes the site on
+ * Ctrl-C. The default PORT of lesson NN is 8000 + NN.
+ */
+import type { Site, SiteOptions } from '../lib/index.ts';
+
+/** One request a lesson suggests trying. */
+export interface Try {
+  /** What the request shows, in a few words. */
+  readonly note: string;
+  /** @default 'GET' */
+  readonly method?: string;
+  /** The path and query, starting with `/`. */
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A raw body. */
+  readonly body?: string;
+  /** A urlencoded form body (sets the Content-Type). */
+  readonly form?: Readonly<Record<string, string>>;
+  /** What the lesson promises comes back; the lesson tests check it. */
+  readonly expect?: { readonly code?: number; readonly bodyIncludes?: string };
+  /** True when this is best opened in a browser rather than with curl. */
+  readonly browser?: boolean;
+}
+
+/** The shape of a lesson's `example.ts` module. */
+export interface LessonExample {
+  createSite(options?: SiteOptions): Site | Promise<Site>;
+  readonly tryThis: readonly Try[];
+}
+
+/** The curl command for `t` against a server at `baseUrl` (which ends with `/`). */
+export function curlFor(t: Try, baseUrl: string): string {
+  const url = baseUrl.replace(/\/$/, '') + t.path;
+  const parts = ['curl', '-i'];
+  if (t.method !== undefined && t.method !== 'GET' && !(t.method === 'POST' && (t.form !== undefined || t.body !== undefined))) parts.push('-X', t.method);
+  if (t.method === 'HEAD') parts.splice(1, 1, '-I');
+  for (const [name, value] of Object.entries(t.headers ?? {})) parts.push('-H', quote(`${name}: ${value}`));
+  for (const [name, value] of Object.entries(t.form ?? {})) parts.push('--data-urlencode', quote(`${name}=${value}`));
+  if (t.body !== undefined) parts.push('--data-binary', quote(t.body));
+  parts.push(quote(url));
+  return parts.filter((p, i) => !(p === '-X' && parts[i + 1] === 'HEAD') && !(p === 'HEAD' && parts[i - 1] === '-X')).join(' ');
+}
+
+function quote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
