@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, LoomError, isLoomError } from '../lib/errors.ts';
 
 const doc = readFileSync(new URL('../docs/reference/errors.md', import.meta.url), 'utf8');
-const documented = new Set([...doc.matchAll(/^\| `(LOOM_ERR_[A-Z_]+)`/gm)].map((m) => m[1]));
+const documented = new Set([...doc.matchAll(/^\| `(LOOM_ERR_[A-Z_]+)`/gm)].map((m) => m[1]!));
 
 describe('error codes', () => {
   it('documents every code in docs/reference/errors.md', () => {
