@@ -1,0 +1,51 @@
+/**
+ * Helpers for the lesson tests: start a lesson's example the way `npm run lesson NN`
+ * does (its own `createSite`, listening on a free loopback port), send the requests its
+ * `tryThis` list documents over a real socket, and stop it again.
+ */
+import type { SiteOptions } from '../../../lib/index.ts';
+import { memoryLogger } from '../../../lib/testing.ts';
+import type { LessonExample, Try } from '../../../lessons/lesson.ts';
+
+/** A running example. */
+export interface RunningExample {
+  /** `http://127.0.0.1:PORT/` */
+  readonly url: string;
+  /** Stop listening and close the site. */
+  close(): Promise<void>;
+}
+
+/**
+ * Build the example's site with `options` (a quiet logger unless one is given, so a
+ * lesson that shows a 500 does not print a stack into the test output) and listen on
+ * port 0.
+ */
+export async function startExample(example: LessonExample, options: SiteOptions = {}): Promise<RunningExample> {
+  const site = await example.createSite({ logger: memoryLogger(), ...options });
+  const port = await site.listen('tcp:0:interface=127.0.0.1');
+  return { url: port.url, close: () => site.close() };
+}
+
+/** What came back for one request. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: globalThis.Headers;
+  readonly text: string;
+}
+
+/** Send one documented request to the example at `baseUrl` (which ends with `/`). */
+export async function send(t: Try, baseUrl: string): Promise<Answer> {
+  const headers = new globalThis.Headers(t.headers);
+  let body: string | undefined = t.body;
+  if (t.form !== undefined) {
+    body = new URLSearchParams(t.form).toString();
+    headers.set('content-type', 'application/x-www-form-urlencoded');
+  }
+  const response = await fetch(new URL(t.path, baseUrl), { method: t.method ?? 'GET', headers, body, redirect: 'manual' });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** A test title for a documented request: `GET /foo (what it shows)`. */
+export function titleOf(t: Try): string {
+  return `${t.method ?? 'GET'} ${t.path} answers as the lesson says (${t.note})`;
+}
