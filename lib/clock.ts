@@ -13,6 +13,7 @@
  * Tests: `test/clock.test.ts`.
  */
 
+// #region clock-interface
 /** A call scheduled by {@link Clock.callLater}. Twisted's `IDelayedCall`. */
 export interface DelayedCall {
   /** Stop the call from happening. Cancelling twice, or after it ran, does nothing. */
@@ -32,6 +33,7 @@ export interface Clock {
   /** Run `fn` after `seconds` seconds. */
   callLater(seconds: number, fn: () => void): DelayedCall;
 }
+// #endregion clock-interface
 
 /** The real clock: `Date.now()` and Node's timers. */
 export const realClock: Clock = {

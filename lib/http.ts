@@ -41,7 +41,7 @@ export function datetimeToString(seconds: number): string {
 export function stringToDatetime(text: string): number | null {
   const parts = text.trim().split(/[\s,]+/);
   let day: string | undefined, month: string | undefined, year: string | undefined, time: string | undefined;
-  if (parts.length === 5 && /^\d{1,2}$/.test(parts[1] ?? '')) {
+  if (parts.length === 6 && /^\d{1,2}$/.test(parts[1] ?? '') && parts[5] === 'GMT') {
     [, day, month, year, time] = parts; // RFC 1123: Sun, 06 Nov 1994 08:49:37 GMT
   } else if (parts.length === 4 && parts[1]?.includes('-')) {
     [day, month, year] = parts[1].split('-'); // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT

@@ -12,37 +12,46 @@
  */
 
 import { escapeHTML } from './html.ts';
-import { Resource, type IResource } from './resource.ts';
+import type { IResource } from './resource.ts';
 import type { Request } from './request.ts';
 
 /**
  * A resource that answers every method with `code` and a small HTML page, and is its own
  * child at every depth (so `/missing/deeper/still` gets the same page). Carve
  * exceptions out with `putChild`.
+ *
+ * It implements `IResource` itself rather than extending `Resource`, because `Resource`
+ * uses `notFound()` for its default `getChild`: each module can then load without the
+ * other having to be ready first.
  */
-export class ErrorPage extends Resource {
+export class ErrorPage implements IResource {
+  readonly isLeaf = false;
   readonly code: number;
   readonly brief: string;
   readonly detail: string;
+  readonly children = new Map<string, IResource>();
 
   constructor(code: number, brief: string, detail: string) {
-    super();
     this.code = code;
     this.brief = brief;
     this.detail = detail;
   }
 
+  putChild(name: string, child: IResource): void {
+    this.children.set(name, child);
+  }
+
+  getChildWithDefault(name: string, _request: Request): IResource {
+    return this.children.get(name) ?? this;
+  }
+
   // #region pages-render
-  override render(request: Request): string {
+  render(request: Request): string {
     request.setResponseCode(this.code);
     request.setHeader('content-type', 'text/html; charset=utf-8');
     return errorHTML(this.code, this.brief, this.detail);
   }
   // #endregion pages-render
-
-  override getChild(_name: string, _request: Request): IResource {
-    return this;
-  }
 }
 
 /** The HTML of an error page: title "`code` - `brief`", a heading and a paragraph, all escaped. */

@@ -25,6 +25,7 @@ import { notFound } from './pages.ts';
 import type { Request } from './request.ts';
 import type { Tracer } from './trace.ts';
 
+// #region resource-not-done-yet
 /**
  * Returned by a render method that will answer later: it promises to call
  * `request.write()` any number of times and then `request.finish()` once.
@@ -37,6 +38,7 @@ export type Body = string | Uint8Array;
 
 /** What a render method may return. */
 export type RenderResult = Body | typeof NOT_DONE_YET | Promise<Body>;
+// #endregion resource-not-done-yet
 
 /** A render method: `render_GET`, `render_POST`, … */
 export type RenderMethod = (request: Request) => RenderResult;

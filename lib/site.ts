@@ -166,9 +166,14 @@ export class Site {
 
   // #region site-on-request
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const channel = new NodeChannel(req, res);
+    if (req.httpVersionMajor !== 1) {
+      // Node's parser lets "HTTP/2.0" through on an HTTP/1 connection; Twisted refuses it.
+      this.#refuse(req, channel, new LoomError('LOOM_ERR_BAD_REQUEST', `HTTP/${req.httpVersion} is not a version this server speaks over HTTP/1; use HTTP/1.1.`, { status: 400 }));
+      return;
+    }
     // HTTP/1.0 connections are never kept alive, as in Twisted.
     if (req.httpVersionMinor === 0) res.shouldKeepAlive = false;
-    const channel = new NodeChannel(req, res);
     const declared = bodyLength(req.rawHeaders);
     if (declared === 0) {
       // The common case, kept synchronous: no body to wait for.

@@ -1,0 +1,111 @@
+import { once } from 'node:events';
+import { get, type IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DelayedCall } from '../../lib/clock.ts';
+import type { ListeningPort, Site } from '../../lib/site.ts';
+import { FakeClock, memoryLogger } from '../../lib/testing.ts';
+import { DELAY, createSite, tryThis } from '../../lessons/10-asynchronous/example.ts';
+
+/** A fake clock that says when something is scheduled, so a test can wait for the server to get there. */
+class WatchedClock extends FakeClock {
+  #waiters: (() => void)[] = [];
+
+  override callLater(seconds: number, fn: () => void): DelayedCall {
+    const call = super.callLater(seconds, fn);
+    for (const wake of this.#waiters.splice(0)) wake();
+    return call;
+  }
+
+  /** Resolves once `count` calls are pending. */
+  async pending(count: number): Promise<void> {
+    while (this.getDelayedCalls().length < count) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+}
+
+/** A fake clock that runs each call as soon as the event loop is free: time flies, nobody waits. */
+class HurryingClock extends FakeClock {
+  override callLater(seconds: number, fn: () => void): DelayedCall {
+    const call = super.callLater(seconds, fn);
+    setImmediate(() => {
+      if (call.active()) this.advance(call.getTime() - this.seconds());
+    });
+    return call;
+  }
+}
+
+let site: Site | null = null;
+
+async function start(clock: FakeClock): Promise<ListeningPort> {
+  site = createSite({ clock, logger: memoryLogger() });
+  return site.listen('tcp:0:interface=127.0.0.1');
+}
+
+afterEach(async () => {
+  await site?.close();
+  site = null;
+});
+
+function fetchFrom(url: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => get(url, { agent: false }, resolve).on('error', reject));
+}
+
+async function text(response: IncomingMessage): Promise<string> {
+  let body = '';
+  response.setEncoding('utf8');
+  for await (const chunk of response) body += chunk;
+  return body;
+}
+
+describe('lesson 10 example', () => {
+  it('answers every request the lesson suggests as promised', async () => {
+    const port = await start(new HurryingClock());
+    for (const t of tryThis) {
+      const response = await fetchFrom(new URL(t.path, port.url).href);
+      const body = await text(response);
+      expect(response.statusCode, t.note).toBe(t.expect?.code);
+      expect(body, t.note).toContain(t.expect?.bodyIncludes);
+    }
+  });
+
+  it(`answers / only when the clock reaches ${DELAY} seconds, without a Content-Length`, async () => {
+    const clock = new WatchedClock();
+    const port = await start(clock);
+    const answer = fetchFrom(port.url);
+    await clock.pending(1);
+    clock.advance(DELAY - 0.5);
+    expect(clock.getDelayedCalls()).toHaveLength(1); // still waiting: nothing was written
+    clock.advance(0.5);
+    const response = await answer;
+    expect(await text(response)).toBe(`<html><body>Thank you for waiting ${DELAY} seconds.</body></html>`);
+    // Written piece by piece, so the length was not known up front: HTTP/1.1 chunks it.
+    expect(response.headers['transfer-encoding']).toBe('chunked');
+    expect(response.headers['content-length']).toBeUndefined();
+  });
+
+  it('keeps two waiting clients apart: both are answered after one delay, not two', async () => {
+    const clock = new WatchedClock();
+    const port = await start(clock);
+    const first = fetchFrom(port.url);
+    const second = fetchFrom(port.url);
+    await clock.pending(2);
+    clock.advance(DELAY);
+    const bodies = await Promise.all([first.then(text), second.then(text)]);
+    expect(bodies.every((b) => b.includes('Thank you for waiting'))).toBe(true);
+  });
+
+  it('streams /countdown a line at a time as the clock ticks', async () => {
+    const clock = new WatchedClock();
+    const port = await start(clock);
+    const response = await fetchFrom(new URL('/countdown', port.url).href);
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+    response.setEncoding('utf8');
+    const seen: string[] = [];
+    for (const expected of ['3…\n', '2…\n', '1…\n']) {
+      const [chunk] = (await once(response, 'data')) as [string];
+      seen.push(chunk);
+      expect(seen.join('')).toContain(expected);
+      clock.advance(1);
+    }
+    expect(await text(response)).toBe('Liftoff!\n');
+  });
+});
