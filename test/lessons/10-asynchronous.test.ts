@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DelayedCall } from '../../lib/clock.ts';
 import type { ListeningPort, Site } from '../../lib/site.ts';
 import { FakeClock, memoryLogger } from '../../lib/testing.ts';
-import { DELAY, createSite, tryThis } from '../../lessons/10-asynchronous/example.ts';
+import type { LessonExample } from '../../lessons/lesson.ts';
+import * as lesson from '../../lessons/10-asynchronous/example.ts';
+import { send, startExample, titleOf } from './support/run-example.ts';
+
+const example: LessonExample = lesson;
+const { DELAY, createSite } = lesson;
 
 /** A fake clock that says when something is scheduled, so a test can wait for the server to get there. */
 class WatchedClock extends FakeClock {
@@ -56,16 +61,19 @@ async function text(response: IncomingMessage): Promise<string> {
   return body;
 }
 
-describe('lesson 10 example', () => {
-  it('answers every request the lesson suggests as promised', async () => {
-    const port = await start(new HurryingClock());
-    for (const t of tryThis) {
-      const response = await fetchFrom(new URL(t.path, port.url).href);
-      const body = await text(response);
-      expect(response.statusCode, t.note).toBe(t.expect?.code);
-      expect(body, t.note).toContain(t.expect?.bodyIncludes);
-    }
-  });
+describe('lesson 10: asynchronous', () => {
+  for (const t of example.tryThis) {
+    it(titleOf(t), async () => {
+      const server = await startExample(example, { clock: new HurryingClock() });
+      try {
+        const answer = await send(t, server.url);
+        expect(answer.status).toBe(t.expect?.code);
+        expect(answer.text).toContain(t.expect?.bodyIncludes);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 
   it(`answers / only when the clock reaches ${DELAY} seconds, without a Content-Length`, async () => {
     const clock = new WatchedClock();
