@@ -88,6 +88,8 @@ export class Site {
   readonly timeout: number;
   readonly #accessLog: AccessLog | null;
   readonly #servers = new Set<Server>();
+  /** Servers that are closing: their connections must not be kept alive. */
+  readonly #draining = new Set<Server>();
   /** Node's request listener, bound once so it can be handed to any `http.Server`. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -162,6 +164,9 @@ export class Site {
   requestFinished(request: Request): void {
     if (this.#accessLog !== null) this.#accessLog.log(request);
     if (this.tracer !== null) this.tracer.finished(request);
+    // While closing, a connection that just finished its response is idle: close it now
+    // rather than letting it sit in keep-alive until the grace period cuts it.
+    if (this.#draining.size > 0) request.channel.onClose(() => this.#closeIdle());
   }
 
   // #region site-on-request
@@ -174,6 +179,7 @@ export class Site {
     }
     // HTTP/1.0 connections are never kept alive, as in Twisted.
     if (req.httpVersionMinor === 0) res.shouldKeepAlive = false;
+    if (this.#draining.size > 0 && this.#draining.has((req.socket as { server?: Server }).server as Server)) channel.closeAfterResponse();
     const declared = bodyLength(req.rawHeaders);
     if (declared === 0) {
       // The common case, kept synchronous: no body to wait for.
@@ -233,16 +239,22 @@ export class Site {
 
   #closeServer(server: Server): Promise<void> {
     if (!this.#servers.delete(server)) return Promise.resolve();
+    this.#draining.add(server);
     return new Promise((resolve) => {
-      // Stop accepting; Node closes idle keep-alive connections and waits for busy ones.
+      // Stop accepting; Node closes idle keep-alive connections and waits for busy ones,
+      // which requestFinished closes as they become idle.
       const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_SECONDS * 1000);
       grace.unref();
       server.close(() => {
         clearTimeout(grace);
+        this.#draining.delete(server);
         resolve();
       });
-      server.closeIdleConnections();
     });
+  }
+
+  #closeIdle(): void {
+    for (const server of this.#draining) server.closeIdleConnections();
   }
   // #endregion site-listen
 }
