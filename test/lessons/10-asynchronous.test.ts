@@ -1,42 +1,15 @@
 import { once } from 'node:events';
 import { get, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DelayedCall } from '../../lib/clock.ts';
 import type { ListeningPort, Site } from '../../lib/site.ts';
-import { FakeClock, memoryLogger } from '../../lib/testing.ts';
+import { memoryLogger, type FakeClock } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/10-asynchronous/example.ts';
+import { HurryingClock, WatchedClock } from './support/clocks.ts';
 import { send, startExample, titleOf } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { DELAY, createSite } = lesson;
-
-/** A fake clock that says when something is scheduled, so a test can wait for the server to get there. */
-class WatchedClock extends FakeClock {
-  #waiters: (() => void)[] = [];
-
-  override callLater(seconds: number, fn: () => void): DelayedCall {
-    const call = super.callLater(seconds, fn);
-    for (const wake of this.#waiters.splice(0)) wake();
-    return call;
-  }
-
-  /** Resolves once `count` calls are pending. */
-  async pending(count: number): Promise<void> {
-    while (this.getDelayedCalls().length < count) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-  }
-}
-
-/** A fake clock that runs each call as soon as the event loop is free: time flies, nobody waits. */
-class HurryingClock extends FakeClock {
-  override callLater(seconds: number, fn: () => void): DelayedCall {
-    const call = super.callLater(seconds, fn);
-    setImmediate(() => {
-      if (call.active()) this.advance(call.getTime() - this.seconds());
-    });
-    return call;
-  }
-}
 
 let site: Site | null = null;
 
