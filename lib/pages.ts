@@ -15,6 +15,7 @@ import { escapeHTML } from './html.ts';
 import type { IResource } from './resource.ts';
 import type { Request } from './request.ts';
 
+// #region pages-error-page
 /**
  * A resource that answers every method with `code` and a small HTML page, and is its own
  * child at every depth (so `/missing/deeper/still` gets the same page). Carve
@@ -53,6 +54,7 @@ export class ErrorPage implements IResource {
   }
   // #endregion pages-render
 }
+// #endregion pages-error-page
 
 /** The HTML of an error page: title "`code` - `brief`", a heading and a paragraph, all escaped. */
 export function errorHTML(code: number, brief: string, detail: string): string {
@@ -61,6 +63,7 @@ export function errorHTML(code: number, brief: string, detail: string): string {
     `  <body>\n    <h1>${b}</h1>\n    <p>${escapeHTML(detail)}</p>\n  </body>\n</html>\n`;
 }
 
+// #region pages-not-found
 /** A page answering `code`, with `brief` as its title and `detail` as its text. */
 export function errorPage(code: number, brief: string, detail: string): ErrorPage {
   return new ErrorPage(code, brief, detail);
@@ -75,3 +78,4 @@ export function notFound(brief = 'No Such Resource', message = 'Sorry. No luck f
 export function forbidden(brief = 'Forbidden Resource', message = 'Sorry, resource is forbidden.'): ErrorPage {
   return new ErrorPage(403, brief, message);
 }
+// #endregion pages-not-found
