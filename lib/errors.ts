@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   LOOM_ERR_BAD_ENDPOINT: 'An endpoint string such as "tcp:8080:interface=127.0.0.1" could not be understood.',
   LOOM_ERR_ADDRESS_IN_USE: 'Another program is already listening on that port or socket path.',
   LOOM_ERR_LISTEN_FAILED: 'The server could not listen on the endpoint for another reason (permissions, bad address).',
+  LOOM_ERR_SCRIPT_COMPILE: 'A resource script (.rsx.ts) has a syntax error; the message gives the file, line and column.',
+  LOOM_ERR_SCRIPT_IMPORT: 'A module a resource script imports could not be found or loaded.',
 } as const;
 
 /** A `LOOM_ERR_…` code. */

@@ -1,0 +1,430 @@
+/**
+ * @module
+ * Resource scripts: a TypeScript file, `hello.rsx.ts`, that is run afresh each time a
+ * request reaches it and answers with the resource it exports as `resource`. Edit the
+ * file, refresh the browser, and the new code answers; no restart.
+ *
+ * A script sees four names besides its imports (declared for editors in
+ * `lib/rsx-env.d.ts`): `registry` (the {@link Registry} its directory shares), `__file__`
+ * (its own path), and `cache()` / `recache()`, which keep the resource it makes in the
+ * registry so later requests skip the work.
+ *
+ * Twisted counterpart: `twisted.web.script` (`ResourceScript`, `ResourceScriptWrapper`,
+ * `ResourceScriptDirectory`, `noRsrc`) and the `.rpy` processor. Loom differs:
+ * - scripts are TypeScript modules that `export const resource`, rather than Python files
+ *   that assign a global, so editors and `tsc` can check them;
+ * - a script is compiled once per change of its content (esbuild, then Node's own
+ *   compiler), so running it on every request costs tens of microseconds, not a parse;
+ * - `cache()` forgets a cached resource when the script's content changes, because the
+ *   whole point of a script is that an edit shows on the next refresh (Twisted keeps the
+ *   old resource until the server restarts);
+ * - imports of other modules are loaded once, like Python modules imported by an `.rpy`;
+ *   an import of `lib/` gives the very module instances the server runs, so a script's
+ *   `Resource` is the server's `Resource`;
+ * - `ResourceScriptDirectory` refuses segments that would leave its directory.
+ * Left out: `.epy` (`PythonScript`) and `.rtl` (`ResourceTemplate`) files.
+ * Tests: `test/script.test.ts`. Lesson 09 (rsx-scripts) teaches it.
+ */
+
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import Module, { createRequire, isBuiltin } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { transformSync } from 'esbuild';
+import { LoomError } from './errors.ts';
+import { errorPage, notFound, type ErrorPage } from './pages.ts';
+import { Registry } from './registry.ts';
+import { processingFailed, render } from './render.ts';
+import { NOT_DONE_YET, Resource, getChildForRequest, type IResource, type RenderResult } from './resource.ts';
+import type { Request } from './request.ts';
+
+// #region script-no-resource
+/**
+ * What a script that exports no `resource` answers with: a 500 that says how to fix it.
+ * Twisted's `noRsrc`, with the same title.
+ */
+export const noResource: ErrorPage = errorPage(500, 'Whoops! Internal Error',
+  'You forgot to export "resource" from your script. A resource script must end with something like: ' +
+  'export const resource = new MyGreatResource();');
+// #endregion script-no-resource
+
+// #region script-resource-script
+/**
+ * Run the resource script at `path` and return the resource it exports. This is the
+ * processor `File` uses for `.rsx.ts` files, so it runs on every request that reaches
+ * the file: that is how an edit shows on the next refresh.
+ *
+ * The first run of a new version of a script must load the modules it imports, which
+ * cannot happen synchronously; that request gets a stand-in resource that finishes
+ * loading, runs the script, and carries on exactly where traversal left off.
+ */
+export function ResourceScript(path: string, registry: Registry = new Registry()): IResource {
+  let compiled: CompiledScript;
+  try {
+    compiled = compiledVersionOf(path);
+  } catch (error) {
+    if (isMissingFile(error)) return notFound();
+    throw error;
+  }
+  if (!compiled.ready) return new LoadingScript(compiled, registry, null);
+  return runScript(compiled, registry);
+}
+// #endregion script-resource-script
+
+/**
+ * Run the script at `path` once its imports are loaded, and return its resource. For
+ * callers that may wait: a configuration file read at start-up, a test.
+ */
+export async function loadResourceScript(path: string, registry: Registry = new Registry()): Promise<IResource> {
+  const compiled = compiledVersionOf(path);
+  await compiled.load();
+  return runScript(compiled, registry);
+}
+
+/**
+ * A resource that runs the script at `path` again for every request: both when it is
+ * rendered and when a child is asked of it. `loom web --resource-script` makes one the
+ * root of the site. Twisted's `ResourceScriptWrapper`.
+ */
+export class ResourceScriptWrapper extends Resource {
+  readonly path: string;
+  readonly registry: Registry;
+
+  constructor(path: string, registry: Registry = new Registry()) {
+    super();
+    this.path = path;
+    this.registry = registry;
+  }
+
+  override render(request: Request): RenderResult {
+    return ResourceScript(this.path, this.registry).render(request);
+  }
+
+  override getChildWithDefault(name: string, request: Request): IResource {
+    const compiled = compiledVersionOf(this.path);
+    if (!compiled.ready) return new LoadingScript(compiled, this.registry, name);
+    return runScript(compiled, this.registry).getChildWithDefault(name, request);
+  }
+}
+
+// #region script-directory
+/**
+ * A directory in which every file is a resource script and every subdirectory another
+ * such directory. It has no listing: rendering the directory itself is a 404, as is a
+ * name that does not exist. Twisted's `ResourceScriptDirectory`.
+ */
+export class ResourceScriptDirectory extends Resource {
+  readonly path: string;
+  readonly registry: Registry;
+
+  constructor(path: string, registry: Registry = new Registry()) {
+    super();
+    this.path = path;
+    this.registry = registry;
+  }
+
+  override getChild(name: string, _request: Request): IResource {
+    // Security: a segment is one decoded name, so `..` or a decoded `%2F` would step out
+    // of the directory (Twisted joins it unchecked). Refuse them as missing.
+    if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0')) {
+      return notFound();
+    }
+    const child = join(this.path, name);
+    const stat = statSync(child, { throwIfNoEntry: false });
+    if (stat === undefined) return notFound();
+    if (stat.isDirectory()) return new ResourceScriptDirectory(child, this.registry);
+    return ResourceScript(child, this.registry);
+  }
+
+  override render(request: Request): RenderResult {
+    return notFound().render(request);
+  }
+}
+// #endregion script-directory
+
+// ---- compiling ------------------------------------------------------------------------
+
+/** The parameters a compiled script receives: CommonJS's five, then the script's own names. */
+type ScriptFunction = (exports: Record<string, unknown>, require: (specifier: string) => unknown, module: { exports: Record<string, unknown> },
+  __filename: string, __dirname: string, registry: Registry, __file__: string, cache: () => void, recache: () => void) => void;
+
+/** One version of a script: compiled once, run on every request until the file changes. */
+class CompiledScript {
+  readonly path: string;
+  readonly sha1: string;
+  readonly fn: ScriptFunction;
+  /** What each `require("…")` in the compiled code resolves to, by specifier. */
+  readonly #imports: Map<string, ImportTarget>;
+  /** The `require` handed to the script: built once per version, not once per request. */
+  readonly require: (specifier: string) => unknown;
+  #loading: Promise<void> | null = null;
+
+  constructor(path: string, sha1: string, fn: ScriptFunction, imports: Map<string, ImportTarget>) {
+    this.path = path;
+    this.sha1 = sha1;
+    this.fn = fn;
+    this.#imports = imports;
+    this.require = (specifier) => this.#require(specifier);
+  }
+
+  /** True when every import is loaded, so the script can run synchronously. */
+  get ready(): boolean {
+    for (const target of this.#imports.values()) if (target.kind === 'module' && !loadedModules.has(target.url)) return false;
+    return true;
+  }
+
+  /** Load every import (shared by requests that arrive while loading). */
+  load(): Promise<void> {
+    this.#loading ??= loadImports([...this.#imports.values()]).catch((error: unknown) => {
+      this.#loading = null; // A later request tries again: the missing module may exist by then.
+      throw error;
+    });
+    return this.#loading;
+  }
+
+  #require(specifier: string): unknown {
+    const target = this.#imports.get(specifier);
+    if (target === undefined) {
+      throw new LoomError('LOOM_ERR_SCRIPT_IMPORT', `${this.path} asked for "${specifier}" in a way Loom could not see ahead of time. ` +
+        'A resource script can only use static imports (import … from "…") or import() with a plain string.');
+    }
+    if (target.kind === 'builtin') return target.exports;
+    const loaded = loadedModules.get(target.url);
+    if (loaded === undefined) {
+      throw new LoomError('LOOM_ERR_SCRIPT_IMPORT', `${this.path} imports "${specifier}" (${target.url}), which is not loaded.`);
+    }
+    if (loaded instanceof Error) throw loaded;
+    return loaded;
+  }
+}
+
+/** Where one import of a script leads: a Node built-in (loaded at once) or a module file. */
+type ImportTarget = { readonly kind: 'builtin'; readonly exports: unknown } | { readonly kind: 'module'; readonly url: string };
+
+/** The current version of each script, by path. One entry per script file ever run. */
+const compiledScripts = new Map<string, CompiledScript>();
+
+/**
+ * Every module a script imported, by URL, as the object the script's `require` hands
+ * back, or the error loading it raised. Modules load once per process, as in Node.
+ */
+const loadedModules = new Map<string, object | Error>();
+
+// #region script-compile
+/**
+ * The compiled version of the script at `path` for its current content. Reading and
+ * hashing the file on every request is cheap (microseconds for a script-sized file) and,
+ * unlike a modification time, never misses an edit made within the same second.
+ */
+function compiledVersionOf(path: string): CompiledScript {
+  const source = readFileSync(path);
+  const sha1 = createHash('sha1').update(source).digest('hex');
+  const current = compiledScripts.get(path);
+  if (current !== undefined && current.sha1 === sha1) return current;
+  const compiled = compile(path, source.toString('utf8'), sha1);
+  compiledScripts.set(path, compiled);
+  compilations.set(path, (compilations.get(path) ?? 0) + 1);
+  return compiled;
+}
+
+/** How many times each script was compiled (for tests and the curious). */
+const compilations = new Map<string, number>();
+
+/** @internal How many times the script at `path` has been compiled in this process. */
+export function compilationsOf(path: string): number {
+  return compilations.get(path) ?? 0;
+}
+
+/**
+ * Compile one version of a script: esbuild strips the types and turns the module into
+ * CommonJS; Node then compiles that as a function whose parameters are the names a
+ * script may use, so each run gets its own `registry`, `cache` and `module` without
+ * touching any global.
+ */
+function compile(path: string, source: string, sha1: string): CompiledScript {
+  let code: string;
+  try {
+    code = transformSync(source, { loader: 'ts', format: 'cjs', sourcefile: path, sourcemap: 'inline', target: 'es2023' }).code;
+  } catch (error) {
+    throw new LoomError('LOOM_ERR_SCRIPT_COMPILE', `The resource script ${path} does not compile:\n${esbuildMessage(error)}`, { cause: error });
+  }
+  return new CompiledScript(path, sha1, compileFunction(path, code), resolveImports(path, code));
+}
+// #endregion script-compile
+
+/**
+ * Turn CommonJS code into a function through Node's own module compiler rather than
+ * `vm.compileFunction`: Node then knows the code's source map, so every stack frame in
+ * the script, including ones thrown later from its render methods, names the line of
+ * the `.ts` file. The wrapper sits on the first line, which esbuild fills with its own
+ * helpers, so no line of the script moves; `"use strict"` makes the script behave as the
+ * ES module it was written as.
+ */
+function compileFunction(path: string, code: string): ScriptFunction {
+  // tsx turns source maps on; a bare `node` (or a test runner) may not have.
+  if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
+  const holder = new Module(path) as Module & CompilingModule;
+  holder.filename = path;
+  holder._compile(`module.exports = function (exports, require, module, __filename, __dirname, registry, __file__, cache, recache) {"use strict";${code}\n};`, path);
+  return holder.exports as ScriptFunction;
+}
+
+/** `Module#_compile`: undocumented, but the CommonJS loader's own path since Node 0.x. */
+interface CompilingModule {
+  _compile(code: string, filename: string): void;
+}
+
+/** The module each `require("…")` in the compiled code names, resolved from the script's folder. */
+function resolveImports(path: string, code: string): Map<string, ImportTarget> {
+  const imports = new Map<string, ImportTarget>();
+  const requireFrom = createRequire(path);
+  for (const match of code.matchAll(/\brequire\(("(?:[^"\\\n]|\\.)*")\)/g)) {
+    const specifier = JSON.parse(match[1]!) as string;
+    if (imports.has(specifier)) continue;
+    imports.set(specifier, isBuiltin(specifier)
+      ? { kind: 'builtin', exports: requireFrom(specifier) }
+      : { kind: 'module', url: resolveSpecifier(specifier, path, requireFrom) });
+  }
+  return imports;
+}
+
+/**
+ * The URL of a module a script imports. Paths are taken relative to the script; package
+ * names are looked up from the script's folder, and from Loom's own when that fails (a
+ * package that only offers `import`).
+ */
+function resolveSpecifier(specifier: string, path: string, requireFrom: NodeRequire): string {
+  if (specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/') || specifier.startsWith('file:')) {
+    return new URL(specifier, pathToFileURL(path)).href;
+  }
+  try {
+    return pathToFileURL(requireFrom.resolve(specifier)).href;
+  } catch {
+    return specifier;
+  }
+}
+
+/**
+ * Import each module (through the server's own loader, so the instance is the one the
+ * server uses) and keep what a CommonJS `require` should return: the namespace, marked
+ * `__esModule` so that esbuild's interop finds `default` where ES modules keep it.
+ */
+async function loadImports(targets: readonly ImportTarget[]): Promise<void> {
+  await Promise.all(targets.map(async (target) => {
+    if (target.kind !== 'module' || loadedModules.has(target.url)) return;
+    try {
+      const namespace = (await import(target.url)) as Record<string, unknown>;
+      loadedModules.set(target.url, Object.freeze({ __esModule: true, ...namespace }));
+    } catch (error) {
+      throw new LoomError('LOOM_ERR_SCRIPT_IMPORT', `A resource script imports ${target.url}, which failed to load: ${(error as Error).message}`, { cause: error });
+    }
+  }));
+}
+
+// ---- running ---------------------------------------------------------------------------
+
+// #region script-run
+/** Thrown by `cache()` to stop a script early when its resource is already cached. */
+class AlreadyCached {
+  readonly resource: IResource;
+  constructor(resource: IResource) {
+    this.resource = resource;
+  }
+}
+
+/** The content hash each cached resource was made from, per registry and script path. */
+const cachedVersions = new WeakMap<Registry, Map<string, string>>();
+
+/** Run one compiled script and return its resource (or the page explaining what is wrong). */
+function runScript(compiled: CompiledScript, registry: Registry): IResource {
+  const path = compiled.path;
+  let keep = false;
+  const cache = (): void => {
+    const cached = registry.getCachedPath(path);
+    if (cached !== undefined && cachedVersions.get(registry)?.get(path) === compiled.sha1) throw new AlreadyCached(cached as IResource);
+    keep = true;
+  };
+  const recache = (): void => {
+    keep = true;
+  };
+  const module = { exports: {} as Record<string, unknown> };
+  try {
+    compiled.fn(module.exports, compiled.require, module, path, dirname(path), registry, path, cache, recache);
+  } catch (thrown) {
+    if (thrown instanceof AlreadyCached) return thrown.resource;
+    throw thrown;
+  }
+  const resource = checkResource(module.exports.resource, path);
+  if (keep && resource !== noResource) remember(registry, path, compiled.sha1, resource);
+  return resource;
+}
+// #endregion script-run
+
+function remember(registry: Registry, path: string, sha1: string, resource: IResource): void {
+  registry.cachePath(path, resource);
+  let versions = cachedVersions.get(registry);
+  if (versions === undefined) cachedVersions.set(registry, (versions = new Map()));
+  versions.set(path, sha1);
+}
+
+/** The exported value if it can answer requests; otherwise a 500 page saying what it is instead. */
+function checkResource(value: unknown, path: string): IResource {
+  if (value === undefined) return noResource;
+  const candidate = value as Partial<IResource> | null;
+  if (candidate !== null && typeof candidate === 'object' && typeof candidate.render === 'function' && typeof candidate.getChildWithDefault === 'function') {
+    return candidate as IResource;
+  }
+  const hint = typeof value === 'function' ? ' It is a class or function: did you forget `new`?' : '';
+  return errorPage(500, 'Whoops! Internal Error',
+    `The script ${basename(path)} exports "resource", but it is not a resource (it is ${describe(value)}).${hint}`);
+}
+
+// #region script-loading
+/**
+ * Stands in for a script whose imports are still loading. Traversal stops here (it is a
+ * leaf); once loaded, the script runs, traversal carries on from the script's resource
+ * over the segments left, and the resource found is rendered as it would have been.
+ */
+class LoadingScript extends Resource {
+  override isLeaf = true;
+  readonly #compiled: CompiledScript;
+  readonly #registry: Registry;
+  /** A segment already moved to `prepath` that the script's resource must still resolve. */
+  readonly #childName: string | null;
+
+  constructor(compiled: CompiledScript, registry: Registry, childName: string | null) {
+    super();
+    this.#compiled = compiled;
+    this.#registry = registry;
+    this.#childName = childName;
+  }
+
+  override render(request: Request): RenderResult {
+    this.#compiled.load().then(() => {
+      let resource = runScript(this.#compiled, this.#registry);
+      if (this.#childName !== null) resource = resource.getChildWithDefault(this.#childName, request);
+      render(request, getChildForRequest(resource, request, request.site?.tracer ?? null));
+    }).catch((error: unknown) => processingFailed(request, error, this));
+    return NOT_DONE_YET;
+  }
+}
+// #endregion script-loading
+
+function isMissingFile(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+function esbuildMessage(error: unknown): string {
+  const errors = (error as { errors?: { text: string; location: { file: string; line: number; column: number; lineText: string } | null }[] }).errors;
+  if (!Array.isArray(errors)) return String((error as Error).message ?? error);
+  return errors.map((e) => e.location === null ? e.text
+    : `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}`).join('\n');
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'function') return `the function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
+  return `the ${typeof value} ${JSON.stringify(value)?.slice(0, 60)}`;
+}
