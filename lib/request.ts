@@ -298,6 +298,7 @@ export class Request {
 
   // ---- the answer -----------------------------------------------------------------
 
+  // #region request-set-response-code
   /** Set the status code, and optionally a reason phrase other than the standard one. */
   setResponseCode(code: number, message?: string): void {
     if (!Number.isInteger(code) || code < 100 || code > 999) {
@@ -313,6 +314,7 @@ export class Request {
     this.#assertNotStarted(`set the "${name}" header`);
     this.responseHeaders.setRawHeaders(name, [String(value)]);
   }
+  // #endregion request-set-response-code
 
   /** Answer with a 302 redirect to `url`. The body is yours to write (see `redirectTo`). */
   redirect(url: string): void {
