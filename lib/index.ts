@@ -41,3 +41,5 @@ export { EventTracer, formatTrace, type TraceEvent, type Tracer } from './trace.
 export { URLPath } from './url-path.ts';
 export { DeferredResource, ParentRedirect, Redirect, redirectTo } from './util.ts';
 export { ComponentKey, Registry } from './registry.ts';
+export { Data } from './data.ts';
+export { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding, loadMimeTypes, type TypeAndEncoding } from './mime.ts';
