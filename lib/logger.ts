@@ -9,6 +9,7 @@
  * patching a global. Lesson 13 (logging-errors) teaches it; tests in `test/logger.test.ts`.
  */
 
+// #region logger-interface
 /** The three levels Loom logs at. */
 export interface Logger {
   info(message: string): void;
@@ -23,6 +24,7 @@ export const consoleLogger: Logger = {
   warn: (message) => process.stderr.write(`${stamp()} [warn] ${message}\n`),
   error: (message, error) => process.stderr.write(`${stamp()} [error] ${message}${describe(error)}\n`),
 };
+// #endregion logger-interface
 
 /** A logger that drops everything (for benchmarks and tests that expect noise). */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
