@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLoomError } from '../../lib/errors.ts';
+import { ThreadPool } from '../../lib/gateway/pool.ts';
+import { cgi, Drip, fixture, RecordingSink } from './support.ts';
+
+describe('ThreadPool', () => {
+  // One pool for the file: starting worker threads is the slow part.
+  const pool = new ThreadPool({ minThreads: 1, maxThreads: 2 });
+  beforeAll(() => pool.start());
+  afterAll(() => pool.stop());
+
+  it('runs an application in a worker and hands its response to the sink', async () => {
+    const sink = new RecordingSink();
+    pool.dispatch({ app: fixture('hello'), environ: cgi(), body: null, sink });
+    await sink.done();
+    expect(sink.status).toEqual({ code: 200, reason: 'OK', headers: [['Content-Type', 'text/plain']] });
+    expect(sink.text).toBe('Hello, world!');
+    expect(sink.ended).toBe(true);
+  });
+
+  it('refuses bad arguments with a message', () => {
+    expect(() => new ThreadPool({ minThreads: 3, maxThreads: 2 })).toThrow(/maxThreads \(2\) is smaller than minThreads \(3\)/);
+    expect(() => new ThreadPool({ maxThreads: 0 })).toThrow(/at least 1/);
+  });
+
+  it('fails a call given to a pool that was never started', async () => {
+    const sink = new RecordingSink();
+    new ThreadPool().dispatch({ app: fixture('hello'), environ: cgi(), body: null, sink });
+    expect(isLoomError(sink.failure?.error, 'LOOM_ERR_POOL_STOPPED')).toBe(true);
+  });
+
+  it('gives the application a body it reads while the body is still arriving (a slow drip)', async () => {
+    const body = new Drip();
+    const sink = new RecordingSink();
+    pool.dispatch({ app: fixture('lineEcho'), environ: cgi({ REQUEST_METHOD: 'POST' }), body, sink });
+    // Each line is answered before the next piece is sent: the worker blocked in
+    // readline() until it came, and streamed its answer back at once.
+    body.push('one\n');
+    await sink.until(() => sink.text === 'got one\n');
+    body.push('tw');
+    body.push('o\nthr');
+    await sink.until(() => sink.text === 'got one\ngot two\n');
+    body.push('ee\n');
+    await sink.until(() => sink.text.endsWith('got three\n'));
+    expect(sink.settled).toBe(false);
+    body.end();
+    await sink.done();
+    expect(sink.text).toBe('got one\ngot two\ngot three\nend\n');
+  });
+
+  it('hands over a large body in slices, read whole by many small read(n) calls', async () => {
+    const body = new Uint8Array(5 * 1024 * 1024 + 7);
+    let sum = 0;
+    for (let i = 0; i < body.length; i++) {
+      body[i] = (i * 7) % 256;
+      sum = (sum + body[i]!) % 65521;
+    }
+    const sink = new RecordingSink();
+    pool.dispatch({ app: fixture('sumBody'), environ: cgi({ REQUEST_METHOD: 'POST' }), body, sink });
+    await sink.done();
+    expect(sink.text).toBe(`length=${body.length} sum=${sum}`);
+  });
+
+  it('streams a large generator with backpressure: the worker waits while the client is slow', async () => {
+    const sink = new RecordingSink();
+    sink.room = false; // The client's buffer is full from the first chunk on.
+    pool.dispatch({ app: fixture('stream'), environ: cgi({ QUERY_STRING: 'count=100&size=16384' }), body: null, sink });
+    // With nothing drained, the worker stops once 256 KiB are in flight.
+    await sink.until(() => sink.chunks.length >= 16);
+    const before = sink.chunks.length;
+    expect(before).toBeLessThan(100);
+    sink.drain();
+    await sink.done();
+    const bytes = Buffer.concat(sink.chunks);
+    expect(bytes.length).toBe(100 * 16384);
+    expect(bytes.every((b, i) => b === i % 251)).toBe(true);
+  });
+
+  it('stops the iteration and calls close() when the call is cancelled', async () => {
+    const sink = new RecordingSink();
+    const call = pool.dispatch({ app: fixture('endless'), environ: cgi(), body: null, sink });
+    await sink.until(() => sink.logged.includes('chunk 3'));
+    call.cancel();
+    await sink.until(() => sink.logged.some((l) => l.startsWith('closed after')));
+    expect(sink.ended).toBe(false);
+  });
+
+  it('queues calls beyond maxThreads and runs them in order as threads come free', async () => {
+    const bodies = [new Drip(), new Drip()];
+    const blocked = bodies.map((body) => {
+      const sink = new RecordingSink();
+      pool.dispatch({ app: fixture('waitForBody'), environ: cgi({ REQUEST_METHOD: 'POST' }), body, sink });
+      return sink;
+    });
+    await Promise.all(blocked.map((sink) => sink.until(() => sink.logged.includes('waiting'))));
+    expect(pool.threads).toBe(2);
+    const queued = new RecordingSink();
+    pool.dispatch({ app: fixture('hello'), environ: cgi(), body: null, sink: queued });
+    expect(pool.queued).toBe(1);
+    bodies[0]!.push('abc');
+    bodies[0]!.end();
+    await queued.done();
+    expect(queued.text).toBe('Hello, world!');
+    bodies[1]!.end();
+    await Promise.all(blocked.map((sink) => sink.done()));
+    expect(blocked.map((s) => s.text)).toEqual(['finally 3', 'finally 0']);
+  });
+
+  it('forgets a queued call that is cancelled before it starts', async () => {
+    const bodies = [new Drip(), new Drip()];
+    const sinks = [new RecordingSink(), new RecordingSink()];
+    sinks.forEach((sink, i) => pool.dispatch({ app: fixture('waitForBody'), environ: cgi(), body: bodies[i]!, sink }));
+    await Promise.all(sinks.map((s) => s.until(() => s.logged.includes('waiting'))));
+    const sink = new RecordingSink();
+    const call = pool.dispatch({ app: fixture('hello'), environ: cgi(), body: null, sink });
+    expect(pool.queued).toBe(1);
+    call.cancel();
+    expect(pool.queued).toBe(0);
+    for (const body of bodies) body.end();
+    await Promise.all(sinks.map((s) => s.done()));
+    expect(sink.settled).toBe(false);
+  });
+
+  it('replaces a worker that dies, failing its call with LOOM_ERR_WORKER_CRASHED', async () => {
+    const sink = new RecordingSink();
+    pool.dispatch({ app: fixture('crash'), environ: cgi(), body: null, sink });
+    await sink.done();
+    expect(isLoomError(sink.failure?.error, 'LOOM_ERR_WORKER_CRASHED')).toBe(true);
+    expect(sink.failure?.error.message).toContain('exited with code 3');
+    const next = new RecordingSink();
+    pool.dispatch({ app: fixture('hello'), environ: cgi(), body: null, sink: next });
+    await next.done();
+    expect(next.text).toBe('Hello, world!');
+    expect(pool.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('fails a call whose application cannot be found, naming what the module does export', async () => {
+    const sink = new RecordingSink();
+    pool.dispatch({ app: fixture('nope'), environ: cgi(), body: null, sink });
+    await sink.done();
+    expect(isLoomError(sink.failure?.error, 'LOOM_ERR_GATEWAY_APP')).toBe(true);
+    expect(sink.failure?.error.message).toContain('exports no function named "nope"');
+  });
+
+  it('on stop, fails queued calls, lets running ones finish, and ends its threads', async () => {
+    const small = new ThreadPool({ minThreads: 1, maxThreads: 1 });
+    small.start();
+    const body = new Drip();
+    const running = new RecordingSink();
+    small.dispatch({ app: fixture('waitForBody'), environ: cgi(), body, sink: running });
+    await running.until(() => running.logged.includes('waiting'));
+    const queued = new RecordingSink();
+    small.dispatch({ app: fixture('hello'), environ: cgi(), body: null, sink: queued });
+    const stopped = small.stop();
+    expect(isLoomError(queued.failure?.error, 'LOOM_ERR_POOL_STOPPED')).toBe(true);
+    body.end();
+    await stopped;
+    expect(running.text).toBe('finally 0');
+    expect(small.threads).toBe(0);
+  });
+});
