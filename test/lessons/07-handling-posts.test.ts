@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LessonExample } from '../../lessons/lesson.ts';
+import * as lesson from '../../lessons/07-handling-posts/example.ts';
+import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+
+const example: LessonExample = lesson;
+
+describe('lesson 07: handling-posts', () => {
+  let server: RunningExample;
+  beforeAll(async () => {
+    server = await startExample(example);
+  });
+  afterAll(() => server.close());
+
+  for (const t of example.tryThis) {
+    it(titleOf(t), async () => {
+      const answer = await send(t, server.url);
+      if (t.expect?.code !== undefined) expect(answer.status).toBe(t.expect.code);
+      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
+    });
+  }
+
+  it('reads the field from a multipart form too (curl -F)', async () => {
+    const form = new FormData();
+    form.set('the-field', 'from multipart');
+    const response = await fetch(new URL('/form', server.url), { method: 'POST', body: form });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('You submitted: from multipart');
+  });
+
+  it('never lets a posted <script> through as markup', async () => {
+    const answer = await send({ note: '', method: 'POST', path: '/form', form: { 'the-field': '<script>alert(1)</script>' } }, server.url);
+    expect(answer.text).not.toContain('<script>');
+  });
+});
