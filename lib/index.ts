@@ -40,6 +40,12 @@ export { Site, VERSION, type ListeningPort, type SiteOptions } from './site.ts';
 export { EventTracer, formatTrace, type TraceEvent, type Tracer } from './trace.ts';
 export { URLPath } from './url-path.ts';
 export { DeferredResource, ParentRedirect, Redirect, redirectTo } from './util.ts';
-export { ComponentKey, Registry } from './registry.ts';
+export { ComponentKey } from './components.ts';
+export { Registry } from './registry.ts';
+export {
+  DEFAULT_SESSION_TIMEOUT, MemorySessionStore, Session, defaultSessionFactory,
+  type SavedSession, type SessionFactory, type SessionStore,
+} from './session.ts';
+export { RedisSessionStore, type RedisSessionStoreOptions } from './session-redis.ts';
 export { Data } from './data.ts';
 export { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding, loadMimeTypes, type TypeAndEncoding } from './mime.ts';

@@ -9,16 +9,9 @@
  * Tests: `test/registry.test.ts`.
  */
 
-/** A typed key for a registry or session component: `new ComponentKey<Counter>('counter')`. */
-export class ComponentKey<T> {
-  readonly name: string;
-  /** Never set: only carries the type `T` for the compiler. */
-  declare readonly type: T;
+import { ComponentKey } from './components.ts';
 
-  constructor(name: string) {
-    this.name = name;
-  }
-}
+export { ComponentKey };
 
 /** Shared state for a served directory tree and the scripts in it. */
 export class Registry {
@@ -40,8 +33,9 @@ export class Registry {
     this.#paths.delete(path);
   }
 
-  /** The component stored under `key`, or `undefined`. */
+  /** The component stored under `key` (made by the key's `create` when missing), or `undefined`. */
   getComponent<T>(key: ComponentKey<T>): T | undefined {
+    if (!this.#components.has(key) && key.create !== undefined) this.#components.set(key, key.create());
     return this.#components.get(key) as T | undefined;
   }
 

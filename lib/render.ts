@@ -13,8 +13,8 @@
  * `Request.processingFailed`. Loom differs:
  * - a Promise is a render result (Twisted resources return NOT_DONE_YET and fire a
  *   Deferred themselves);
- * - a `LoomError` that carries a 4xx status (a body that is not JSON, say) answers with
- *   that status and its message instead of a 500;
+ * - a `LoomError` that carries a 4xx status (a body that is not JSON, say) or a 503 (the
+ *   session store is down) answers with that status and its message instead of a 500;
  * - a failure after the headers went out cuts the connection, so the client sees a
  *   truncated response rather than a 500 page glued onto a 200;
  * - a fake HEAD (a resource whose `render` only knows GET) that returns NOT_DONE_YET is
@@ -110,7 +110,7 @@ function fakeHead(request: Request, resource: IResource): void {
  */
 export function processingFailed(request: Request, error: unknown, resource: IResource | null): void {
   const site = request.site;
-  const status = error instanceof LoomError && error.status !== undefined && error.status < 500 ? error.status : 500;
+  const status = error instanceof LoomError && error.status !== undefined && (error.status < 500 || error.status === 503) ? error.status : 500;
   if (status === 500) {
     const where = resource === null ? 'while finding the resource' : `in ${describeResource(resource)}`;
     (site?.logger ?? consoleLogger).error(`Error ${where} for ${request.method} ${request.uri}`, error);

@@ -27,6 +27,8 @@ import { parseQueryArgs, percentDecode, type Args, type UploadedFile } from './a
 import { Content } from './content.ts';
 import type { Address, Channel } from './channel.ts';
 import type { Site } from './site.ts';
+import type { ComponentKey } from './components.ts';
+import { isSessionUid, sessionCookieName, type Session } from './session.ts';
 import { URLPath } from './url-path.ts';
 
 /** Returned by `setLastModified` and `setETag` when the client's copy is current (304 or 412 set). */
@@ -60,6 +62,8 @@ export interface CookieOptions {
 export const kFinishWithBody: unique symbol = Symbol('loom.finishWithBody');
 /** Internal door for the Site: the form fields and files parsed from a multipart body. */
 export const kSetForm: unique symbol = Symbol('loom.setForm');
+/** Internal door for the Site: the session a remote store loaded before traversal. */
+export const kPreloadSession: unique symbol = Symbol('loom.preloadSession');
 
 type State = 'open' | 'writing' | 'finished';
 
@@ -111,6 +115,9 @@ export class Request {
   #host: Address | null = null;
   #forcedSecure = false;
   #rootURL: string | null = null;
+  #session: Session | null = null;
+  // undefined: nothing was preloaded (memory store); null: the store had no such session.
+  #preloaded: Session | null | undefined = undefined;
 
   constructor(site: Site | null, head: RequestHead, channel: Channel, content: Content | null = null) {
     this.site = site;
@@ -245,6 +252,57 @@ export class Request {
     const isDefault = port === (secure ? 443 : 80);
     this.requestHeaders.setRawHeaders('host', [isDefault ? host : `${host}:${port}`]);
     this.#host = { type: host.includes(':') ? 'IPv6' : 'IPv4', host, port };
+  }
+
+  // ---- sessions ---------------------------------------------------------------------
+
+  // #region request-get-session
+  /**
+   * The client's session, made (with a cookie naming it) if the client has none yet or
+   * names one that does not exist or has expired. Two calls in one request give the same
+   * object. With a key, returns that component of the session (Twisted's
+   * `getSession(ICounter)`).
+   *
+   * @throws LoomError `LOOM_ERR_HEADERS_SENT` when a new session would need a cookie but
+   * the headers have already gone out: call `getSession()` before the first write.
+   */
+  getSession(): Session;
+  getSession<T>(key: ComponentKey<T>): T | undefined;
+  getSession<T>(key?: ComponentKey<T>): Session | T | undefined {
+    const session = this.#session ?? (this.#session = this.#findOrMakeSession());
+    return key === undefined ? session : session.getComponent(key);
+  }
+
+  /** The session this request has already looked up or made, or `null`. */
+  get session(): Session | null {
+    return this.#session;
+  }
+
+  #findOrMakeSession(): Session {
+    const site = this.site;
+    if (site === null) {
+      throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'request.getSession() needs a Site; make the request with a Site (makeRequest(options, site)).');
+    }
+    const cookieName = sessionCookieName(this.isSecure(), this.sitepath);
+    const uid = this.getCookie(cookieName);
+    if (uid !== undefined && isSessionUid(uid)) {
+      const found = this.#preloaded !== undefined ? this.#preloaded : site.sessions.find(uid);
+      // A remote store is always preloaded, so find() here is the memory store's, synchronous.
+      if (found !== null && found !== undefined && !(found instanceof Promise) && !found.expired) {
+        found.touch();
+        return found;
+      }
+    }
+    this.#assertNotStarted('start a session (its cookie is a header)');
+    const session = site.makeSession();
+    this.addCookie(cookieName, session.uid, { path: '/', secure: this.isSecure(), httpOnly: true, sameSite: 'lax' });
+    return session;
+  }
+  // #endregion request-get-session
+
+  /** @internal */
+  [kPreloadSession](session: Session | null): void {
+    this.#preloaded = session;
   }
 
   // ---- URLs ---------------------------------------------------------------------------
@@ -433,6 +491,7 @@ export class Request {
     }
     if (this.#state === 'open') this.#sendHeaders();
     this.#state = 'finished';
+    this.#saveSession();
     this.channel.end();
     this.#finished();
   }
@@ -446,6 +505,7 @@ export class Request {
       this.#sendHeaders();
     }
     this.#state = 'finished';
+    this.#saveSession();
     if (this.#isBodiless()) {
       this.channel.end();
     } else {
@@ -526,6 +586,12 @@ export class Request {
   }
   // #endregion request-send-headers
 
+  // A remote store's write is sent before the response ends, so that the client's next
+  // request cannot overtake it.
+  #saveSession(): void {
+    if (this.#session !== null && !this.#session.expired && this.site !== null) this.site.sessions.save(this.#session);
+  }
+
   #isBodiless(): boolean {
     return this.method === 'HEAD' || this.code === 204 || this.code === 304;
   }
@@ -548,6 +614,7 @@ export class Request {
   }
 }
 
+// #region request-finish-notice
 /**
  * What `request.notifyFinish()` returns: a promise-like settled once per request.
  * `then(onDone)` alone never produces a rejected promise, so forgetting the error case
@@ -587,6 +654,7 @@ export class FinishNotice implements PromiseLike<void> {
     this.#reject(error);
   }
 }
+// #endregion request-finish-notice
 
 // #region request-split-path
 /** `/a/b%20c/` → `['a', 'b c', '']`: the path after the first `/`, split and decoded. */

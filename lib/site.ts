@@ -30,9 +30,13 @@ import { consoleLogger, type Logger } from './logger.ts';
 import { errorPage } from './pages.ts';
 import { processingFailed, render } from './render.ts';
 import { getChildForRequest, type IResource } from './resource.ts';
-import { Request, kSetForm } from './request.ts';
+import { Request, kPreloadSession, kSetForm } from './request.ts';
 import type { Tracer } from './trace.ts';
 import { statusPhrase } from './http.ts';
+import {
+  MemorySessionStore, Session, defaultSessionFactory, isSessionUid, newSessionUid, sessionCookieName,
+  type SessionFactory, type SessionStore,
+} from './session.ts';
 
 /** Loom's version, sent in the `Server` header. */
 export const VERSION = '0.1.0';
@@ -59,6 +63,10 @@ export interface SiteOptions {
   tracer?: Tracer | null;
   /** The `Server` response header. @default `Loom/<version>` */
   serverHeader?: string;
+  /** Where sessions live. @default a new MemorySessionStore (in this process) */
+  sessionStore?: SessionStore;
+  /** Makes each new Session; pass one returning a subclass to change `sessionTimeout`. */
+  sessionFactory?: SessionFactory;
 }
 
 /** A port the Site is listening on. */
@@ -86,6 +94,9 @@ export class Site {
   readonly maxBodySize: number;
   readonly spoolThreshold: number;
   readonly timeout: number;
+  /** Where this Site's sessions live. */
+  readonly sessions: SessionStore;
+  readonly #sessionFactory: SessionFactory;
   readonly #accessLog: AccessLog | null;
   readonly #servers = new Set<Server>();
   /** Servers that are closing: their connections must not be kept alive. */
@@ -103,6 +114,9 @@ export class Site {
     this.maxBodySize = positive(options.maxBodySize, DEFAULT_MAX_BODY_SIZE, 'maxBodySize');
     this.spoolThreshold = positive(options.spoolThreshold, DEFAULT_SPOOL_THRESHOLD, 'spoolThreshold');
     this.timeout = positive(options.timeout, 60, 'timeout');
+    this.sessions = options.sessionStore ?? new MemorySessionStore();
+    this.#sessionFactory = options.sessionFactory ?? defaultSessionFactory;
+    this.sessions.attach(this.clock, this.#sessionFactory, this.logger);
     this.#accessLog = toAccessLog(options.accessLog, options.logFormatter);
     this.#accessLog?.useClock(this.clock);
     this.handler = (req, res) => this.#onRequest(req, res);
@@ -136,8 +150,42 @@ export class Site {
       );
       return;
     }
-    this.#process(request);
+    if (this.sessions.remote) this.#preloadSession(request);
+    else this.#process(request);
   }
+
+  /** Make a new session with a fresh uid and keep it in the store. Twisted's `makeSession`. */
+  makeSession(): Session {
+    const session = this.#sessionFactory(newSessionUid(), this.sessions, this.clock);
+    this.sessions.add(session);
+    return session;
+  }
+
+  // #region site-preload-session
+  /**
+   * For a store outside this process: load the session the cookie names before
+   * traversal, so that `request.getSession()` can stay synchronous. A store that cannot
+   * be reached gets a 503, not a hang.
+   */
+  #preloadSession(request: Request): void {
+    const uid = request.getCookie(sessionCookieName(request.isSecure(), request.prepath));
+    if (uid === undefined || !isSessionUid(uid)) {
+      this.#process(request);
+      return;
+    }
+    Promise.resolve(this.sessions.find(uid)).then(
+      (session) => {
+        request[kPreloadSession](session ?? null);
+        this.#process(request);
+      },
+      (error: unknown) => {
+        this.logger.error(`Session store unavailable for ${request.method} ${request.uri}`, error);
+        processingFailed(request, new LoomError('LOOM_ERR_SESSION_STORE',
+          'The session store is not reachable right now, so this request cannot be answered. Try again in a moment.', { status: 503, cause: error }), null);
+      },
+    );
+  }
+  // #endregion site-preload-session
 
   #process(request: Request): void {
     const tracer = this.tracer;
@@ -234,6 +282,7 @@ export class Site {
   /** Stop listening everywhere, let requests in flight finish (up to 10 s), close the access log. */
   async close(): Promise<void> {
     await Promise.all([...this.#servers].map((server) => this.#closeServer(server)));
+    await this.sessions.close();
     await this.#accessLog?.close();
   }
 
