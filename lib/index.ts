@@ -49,3 +49,7 @@ export {
 export { RedisSessionStore, type RedisSessionStoreOptions } from './session-redis.ts';
 export { Data } from './data.ts';
 export { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding, loadMimeTypes, type TypeAndEncoding } from './mime.ts';
+export { DEFAULT_INDEX_NAMES, File, type FileOptions, type Processor, type ProcessorTable } from './static.ts';
+export { DirectoryLister, formatFileSize, type DirectoryListerOptions } from './directory-listing.ts';
+export { FileCache, type CachedFile, type FileCacheOptions, type FileVersion } from './file-cache.ts';
+export { parseRangeHeader, planRanges, type ByteRange, type RangePlan, type RangeSpec } from './static-ranges.ts';
