@@ -53,3 +53,5 @@ export { DEFAULT_INDEX_NAMES, File, type FileOptions, type Processor, type Proce
 export { DirectoryLister, formatFileSize, type DirectoryListerOptions } from './directory-listing.ts';
 export { FileCache, type CachedFile, type FileCacheOptions, type FileVersion } from './file-cache.ts';
 export { parseRangeHeader, planRanges, type ByteRange, type RangePlan, type RangeSpec } from './static-ranges.ts';
+export { ResourceScript, ResourceScriptDirectory, ResourceScriptWrapper, loadResourceScript } from './script.ts';
+export { CGIDirectory, CGIScript, FilteredScript, PHPScript, cgiEnvironment, isindexArguments, type CGIOptions } from './cgi.ts';
