@@ -20,3 +20,5 @@ export { BlockingInput, LogErrorStream } from './input.ts';
 export { ThreadPool, type CallHandle, type CallSink, type CallSpec, type ThreadPoolOptions } from './pool.ts';
 export { GatewayResource, type GatewayResourceOptions } from './resource.ts';
 export { appRef, loadApplication, loadGatewayResource, parseGatewaySpec, type LoadGatewayOptions } from './loader.ts';
+export { runCGI, cgiHead, type CGIOptions } from './cgi.ts';
+export { makeServer, type SimpleServer, type SimpleServerOptions } from './simple-server.ts';

@@ -149,6 +149,12 @@ class RequestSink implements CallSink {
       renderResource(request, errorPage(status, status === 503 ? 'Service Unavailable' : 'Gateway Timeout', error.message));
       return;
     }
+    if (headSent && request.startedWriting) {
+      // Let the bytes already written reach the socket (Node sends them on the next
+      // tick) before processingFailed cuts the connection.
+      setImmediate(() => processingFailed(request, error, this.#resource));
+      return;
+    }
     processingFailed(request, error, this.#resource);
   }
 
