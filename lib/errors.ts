@@ -31,12 +31,14 @@ export const ERROR_CODES = {
   LOOM_ERR_POOL_STOPPED: 'Work was given to a thread pool that is not running.',
   LOOM_ERR_GATEWAY_TIMEOUT: 'A gateway application did not start its response within the time allowed.',
   LOOM_ERR_USAGE: 'A command-line option or argument was wrong; the message says which and how to fix it.',
+  LOOM_ERR_UNAUTHORIZED: 'Credentials were missing, malformed, expired, replayed or wrong (401).',
   LOOM_ERR_SESSION_VALUE: 'A session component holds something a remote session store cannot keep (only plain JSON data).',
   LOOM_ERR_SESSION_STORE: 'The session store (Redis) could not be reached (503).',
   LOOM_ERR_LISTEN_FAILED: 'The server could not listen on the endpoint for another reason (permissions, bad address).',
   LOOM_ERR_SCRIPT_COMPILE: 'A resource script (.rsx.ts) has a syntax error; the message gives the file, line and column.',
   LOOM_ERR_SCRIPT_IMPORT: 'A module a resource script imports could not be found or loaded.',
   LOOM_ERR_CGI_SPAWN: 'A CGI program (or the filter that runs it) could not be started.',
+  LOOM_ERR_ASIS_HEAD: 'An as-is file (.asis) does not start with a valid status line or header block.',
 } as const;
 
 /** A `LOOM_ERR_…` code. */

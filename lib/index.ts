@@ -55,3 +55,11 @@ export { FileCache, type CachedFile, type FileCacheOptions, type FileVersion } f
 export { parseRangeHeader, planRanges, type ByteRange, type RangePlan, type RangeSpec } from './static-ranges.ts';
 export { ResourceScript, ResourceScriptDirectory, ResourceScriptWrapper, loadResourceScript } from './script.ts';
 export { CGIDirectory, CGIScript, FilteredScript, PHPScript, cgiEnvironment, isindexArguments, type CGIOptions } from './cgi.ts';
+export {
+  ANONYMOUS, AllowAnonymousAccess, FilePasswordDB, InMemoryPasswordChecker, PasswordChecker, Portal, UnauthorizedLogin, hashPassword,
+  type Anonymous, type Avatar, type AvatarId, type Credentials, type CredentialsChecker, type DigestedCredentials, type Realm, type UsernamePassword,
+} from './cred.ts';
+export {
+  BasicCredentialFactory, DigestCredentialFactory, HTTPAuthSessionWrapper, LoginFailed, UnauthorizedResource,
+  type CredentialFactory, type DigestAlgorithm,
+} from './guard/index.ts';
