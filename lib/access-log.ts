@@ -82,6 +82,7 @@ export interface AccessLogOptions {
   formatter?: LogFormatter;
 }
 
+// #region access-log-writer
 /** Writes one formatted line per finished request to a file (appended) or a stream. */
 export class AccessLog {
   readonly #out: Writable;
@@ -125,3 +126,4 @@ export class AccessLog {
     return this.#stamp;
   }
 }
+// #endregion access-log-writer
