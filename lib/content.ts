@@ -61,6 +61,7 @@ export class Content {
     return this.#fd !== null;
   }
 
+  // #region content-reading
   /** Read up to `size` bytes from the current position (all that is left when omitted or negative). */
   read(size = -1): Buffer {
     const left = this.#length - this.#position;
@@ -103,6 +104,7 @@ export class Content {
       throw new LoomError('LOOM_ERR_BAD_REQUEST', `The request body is not valid JSON: ${(error as Error).message}`, { status: 400, cause: error });
     }
   }
+  // #endregion content-reading
 
   /** Release the temporary file, if any. The Site calls this when the request ends. */
   close(): void {

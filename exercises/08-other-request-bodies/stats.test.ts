@@ -1,0 +1,56 @@
+/**
+ * Graded tests for exercise 08. Each test posts a body (in memory) to /stats and checks
+ * the status, the content type and the JSON that came back.
+ */
+import { describe, it } from 'vitest';
+import type { IResource } from '../../lib/index.ts';
+import { request } from '../../lib/testing.ts';
+import { subject } from '../../tools/grading/subject.ts';
+import { expectResponse } from '../../tools/grading/wire.ts';
+
+const { createRoot } = await subject<typeof import('./stats.ts')>(import.meta.url, 'stats.ts');
+
+/** POST `body` to /stats with a JSON content type. */
+function post(root: IResource, body: string) {
+  return request(root, { method: 'POST', uri: '/stats', headers: { 'content-type': 'application/json' }, body });
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+describe('Stats.render_POST', () => {
+  const good: [body: string, answer: string][] = [
+    ['{"numbers": [2, 4, 9]}', '{"count":3,"sum":15,"mean":5}'],
+    ['{"numbers": [1.5, -0.5]}', '{"count":2,"sum":1,"mean":0.5}'],
+    ['{"numbers": [42], "note": "other fields are ignored"}', '{"count":1,"sum":42,"mean":42}'],
+    ['{"numbers": []}', '{"count":0,"sum":0,"mean":null}'],
+  ];
+  for (const [body, answer] of good) {
+    it(`answers ${body} with ${answer}`, async () => {
+      expectResponse(await post(createRoot(), body), { code: 200, headers: JSON_TYPE, body: answer });
+    });
+  }
+
+  const notJSON: [body: string, why: string][] = [
+    ['{"numbers": [1, 2', 'The body stops in the middle of the JSON.'],
+    ['numbers=1&numbers=2', 'The body is a form, not JSON.'],
+    ['', 'The body is empty, and nothing is not valid JSON.'],
+  ];
+  for (const [body, why] of notJSON) {
+    it(`answers 400 with a JSON error for the body ${JSON.stringify(body)}, which is not JSON`, async () => {
+      expectResponse(await post(createRoot(), body), { code: 400, headers: JSON_TYPE, bodyIncludes: '{"error":' },
+        `${why} Catch the error request.content.json() throws, and answer with JSON yourself.`);
+    });
+  }
+
+  const wrongShape: [body: string, why: string][] = [
+    ['[1, 2, 3]', 'A list on its own, not an object with "numbers".'],
+    ['{"numbers": [1, "two"]}', '"two" is a string, not a number.'],
+    ['{"values": [1, 2]}', 'The list is called "values", not "numbers".'],
+    ['null', 'JSON, but null.'],
+  ];
+  for (const [body, why] of wrongShape) {
+    it(`answers 400 with a JSON error for ${body}, which is JSON of the wrong shape`, async () => {
+      expectResponse(await post(createRoot(), body), { code: 400, headers: JSON_TYPE, bodyIncludes: '{"error":' }, why);
+    });
+  }
+});
