@@ -11,7 +11,7 @@ import { NOT_DONE_YET, Resource, Site, realClock, type Clock, type Request, type
 import type { Try } from '../lesson.ts';
 
 /** How long `/` makes the client wait, in seconds. */
-export const DELAY = 3;
+export const DELAY = 2;
 
 // #region defer-later
 /**

@@ -10,7 +10,7 @@ import { NOT_DONE_YET, Resource, Site, realClock, type Clock, type DelayedCall, 
 import type { Try } from '../lesson.ts';
 
 /** How long the slow pages take, in seconds. */
-export const DELAY = 3;
+export const DELAY = 2;
 
 // #region tally
 /** What became of the slow pages, so that `/stats` can show cancelling at work. */

@@ -10,7 +10,7 @@ import { NOT_DONE_YET, Resource, Site, realClock, type Clock, type DelayedCall, 
 import type { Try } from '../lesson.ts';
 
 /** How long `/` takes, in seconds. */
-export const DELAY = 3;
+export const DELAY = 2;
 
 // #region delayed-page
 /** Lesson 12's delayed page, which now logs each response it had to abandon. */
