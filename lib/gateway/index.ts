@@ -22,3 +22,6 @@ export { GatewayResource, type GatewayResourceOptions } from './resource.ts';
 export { appRef, loadApplication, loadGatewayResource, parseGatewaySpec, type LoadGatewayOptions } from './loader.ts';
 export { runCGI, cgiHead, type CGIOptions } from './cgi.ts';
 export { makeServer, type SimpleServer, type SimpleServerOptions } from './simple-server.ts';
+export { GatewayServer, BodyQueue, type GatewayServerOptions } from './socket-server.ts';
+export { SCGIServer } from './scgi.ts';
+export { FastCGIServer } from './fastcgi.ts';
