@@ -1,0 +1,126 @@
+/**
+ * Checking that a server answers correctly before it is measured (and, in `--quick`,
+ * instead of measuring): a fast wrong answer must never make the table.
+ */
+import { Agent, request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import type { LoadResult } from './load.ts';
+import type { Check } from './scenarios.ts';
+
+/** The bytes each body check compares with (see bench/fixtures.ts). */
+export type Bodies = Readonly<Record<NonNullable<Check['body']>, Buffer>>;
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+}
+
+/** One GET, on a fresh connection unless an agent is given, bounded by `timeoutMs`. */
+export function get(url: string, headers: Readonly<Record<string, string>> = {}, timeoutMs = 5000, agent: Agent | false = false): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** What is wrong with `answer`, or null when it is what `check` expects. */
+export function problemWith(check: Check, answer: Answer, bodies: Bodies, expectedCount = 1): string | null {
+  if (answer.status !== check.status) return `expected status ${check.status}, got ${answer.status}${preview(answer.body)}`;
+  let body = answer.body;
+  if (check.gzip === true) {
+    const encoding = String(answer.headers['content-encoding'] ?? '');
+    if (encoding !== 'gzip') return `expected Content-Encoding: gzip, got "${encoding}"`;
+    try {
+      body = gunzipSync(body);
+    } catch (error) {
+      return `the gzip body does not decompress: ${(error as Error).message}`;
+    }
+  }
+  if (check.body !== undefined && !body.equals(bodies[check.body])) {
+    return `expected the ${check.body} body (${bodies[check.body].length} bytes), got ${body.length} bytes${preview(body)}`;
+  }
+  if (check.counter === true && body.toString().trim() !== String(expectedCount)) {
+    return `expected the session counter to read ${expectedCount}, got${preview(body)}`;
+  }
+  return null;
+}
+
+/** `name=value` of the first Set-Cookie header, to send back as a Cookie header. */
+export function sessionCookie(answer: Answer): string | null {
+  const header = answer.headers['set-cookie'];
+  const first = Array.isArray(header) ? header[0] : header;
+  if (first === undefined) return null;
+  return first.split(';')[0]!.trim();
+}
+
+export interface Verified {
+  /** What is wrong, or null. */
+  readonly problem: string | null;
+  /** The session cookie to send with the load, for counter checks. */
+  readonly cookie: string | null;
+}
+
+/**
+ * Ask once and check the answer. For a session counter, ask a second time with the
+ * cookie from the first answer and expect the counter to have moved to 2: the request
+ * both read and wrote its session.
+ */
+export async function verify(url: string, headers: Readonly<Record<string, string>>, check: Check, bodies: Bodies): Promise<Verified> {
+  const first = await get(url, headers);
+  const problem = problemWith(check, first, bodies, 1);
+  if (problem !== null || check.counter !== true) return { problem, cookie: null };
+  const cookie = sessionCookie(first);
+  if (cookie === null) return { problem: 'expected a Set-Cookie header on the first request', cookie: null };
+  const second = await get(url, { ...headers, cookie });
+  return { problem: problemWith(check, second, bodies, 2), cookie };
+}
+
+/**
+ * `count` GETs over `concurrency` keep-alive connections, each answer checked (the
+ * counter only for its status, since concurrent requests share one session). This is
+ * `--quick`'s stand-in for a load generator: it proves the server copes with several
+ * connections and repeated requests, in a fraction of a second.
+ */
+export async function burst(url: string, headers: Readonly<Record<string, string>>, check: Check, bodies: Bodies, count: number, concurrency: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const plain: Check = { ...check, counter: false };
+  const latencies: number[] = [];
+  let unexpected = 0;
+  let sent = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (sent < count) {
+      sent++;
+      const t0 = performance.now();
+      try {
+        if (problemWith(plain, await get(url, headers, 5000, agent), bodies) !== null) unexpected++;
+      } catch {
+        unexpected++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    seconds: (performance.now() - started) / 1000,
+    p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0,
+    unexpected,
+  };
+}
+
+function preview(body: Buffer): string {
+  if (body.length === 0) return '';
+  const text = body.subarray(0, 80).toString().replace(/\s+/g, ' ');
+  return `: "${text}${body.length > 80 ? '…' : ''}"`;
+}

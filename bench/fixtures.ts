@@ -1,0 +1,67 @@
+/**
+ * The files a run serves, made fresh in a temporary directory: a 1 KiB and a 1 MiB file
+ * for the static scenario, the 20 KiB page for gzip, and the nginx configurations.
+ *
+ * The static files are pseudo-random bytes from a fixed seed, so a server that sent the
+ * wrong range or a stale buffer cannot pass the body check by accident. The page is
+ * HTML made of words, so it compresses like a real page (about 4:1), not like zeros.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Bodies } from './check.ts';
+import { HELLO } from './servers/common.ts';
+
+export interface Fixtures {
+  readonly dir: string;
+  readonly staticDir: string;
+  readonly pageFile: string;
+  readonly bodies: Bodies;
+  remove(): void;
+}
+
+/** xorshift32 bytes from `seed`: the same every run. */
+export function pseudoRandomBytes(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+const WORDS = ('resource request render site child segment prepath postpath leaf session cookie header ' +
+  'status body channel finish write deferred reactor proxy gateway thread static file directory listing ' +
+  'encoding gzip virtual host rewrite script template error page log access combined format').split(' ');
+
+/** An HTML page of about `size` bytes (exactly `size`, padded with spaces before `</html>`). */
+export function htmlPage(size: number, seed = 7): Buffer {
+  const pick = pseudoRandomBytes(size, seed);
+  const parts = ['<!doctype html>\n<html><head><title>Loom benchmark page</title></head><body>\n'];
+  let length = parts[0]!.length;
+  for (let i = 0; length < size - 200; i++) {
+    const words = Array.from({ length: 8 + (pick[i]! % 9) }, (_, j) => WORDS[pick[(i * 17 + j) % size]! % WORDS.length]);
+    const line = `<p id="p${i}">${words.join(' ')}.</p>\n`;
+    parts.push(line);
+    length += line.length;
+  }
+  const end = '</body></html>\n';
+  return Buffer.from(parts.join('') + ' '.repeat(size - length - end.length) + end);
+}
+
+/** Make the fixtures. Readable by everyone: nginx's worker may run as another user. */
+export function makeFixtures(): Fixtures {
+  const dir = mkdtempSync(join(tmpdir(), 'loom-bench-'));
+  const staticDir = join(dir, 'static');
+  mkdirSync(staticDir);
+  const bodies = { hello: Buffer.from(HELLO), '1k': pseudoRandomBytes(1024, 1), '1m': pseudoRandomBytes(1024 * 1024, 2), page: htmlPage(20 * 1024) };
+  writeFileSync(join(staticDir, '1k.bin'), bodies['1k']);
+  writeFileSync(join(staticDir, '1m.bin'), bodies['1m']);
+  const pageFile = join(dir, 'page.html');
+  writeFileSync(pageFile, bodies.page);
+  for (const path of [dir, staticDir]) chmodSync(path, 0o755);
+  return { dir, staticDir, pageFile, bodies, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,87 @@
+/**
+ * The load generators: wrk (C, lighter, preferred when installed) and autocannon (from
+ * npm, always there). Both run as separate processes, pinned to their own core when the
+ * harness pins; both end by themselves after `duration` seconds (or `amount` requests),
+ * and each prints a `BENCH-RESULT {json}` line that is parsed here into one shape.
+ */
+import { fileURLToPath } from 'node:url';
+
+/** What one load run found. */
+export interface LoadResult {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly p99Ms: number;
+  /** Answers whose status was not the expected one, plus socket errors and timeouts. */
+  readonly unexpected: number;
+}
+
+export interface LoadRequest {
+  readonly url: string;
+  readonly connections: number;
+  /** Whole seconds (wrk takes no fractions). */
+  readonly duration: number;
+  /** A number of requests instead of a duration (autocannon only). */
+  readonly amount?: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The status every answer should have. */
+  readonly expectStatus: number;
+}
+
+export type LoadGeneratorName = 'wrk' | 'autocannon';
+
+const RESULT_PREFIX = 'BENCH-RESULT ';
+const WRK_SCRIPT = fileURLToPath(new URL('./load/wrk-report.lua', import.meta.url));
+const AUTOCANNON_RUNNER = fileURLToPath(new URL('./load/autocannon.mjs', import.meta.url));
+
+/** The command line (program first) that runs `request` with `generator`. */
+export function loadCommand(generator: LoadGeneratorName, request: LoadRequest, wrkPath = 'wrk'): string[] {
+  if (generator === 'autocannon') {
+    const { url, connections, duration, amount, headers } = request;
+    const config = amount === undefined ? { url, connections, duration, headers } : { url, connections, amount, headers };
+    return [process.execPath, AUTOCANNON_RUNNER, JSON.stringify(config)];
+  }
+  if (request.amount !== undefined) throw new Error('wrk cannot send a fixed number of requests; use autocannon.');
+  const headerArgs = Object.entries(request.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  return [wrkPath, '-t1', `-c${request.connections}`, `-d${request.duration}s`, '--timeout', '10s', '-s', WRK_SCRIPT, ...headerArgs, request.url];
+}
+
+/** The JSON of the `BENCH-RESULT` line in a load generator's output. */
+export function resultLine(stdout: string): Record<string, unknown> {
+  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (line === undefined) throw new Error(`the load generator printed no result line; its output ended with: ${stdout.slice(-300)}`);
+  return JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>;
+}
+
+/** Parse wrk's output (with wrk-report.lua). wrk only counts statuses ≥ 400, as one number. */
+export function parseWrk(stdout: string, expectStatus: number): LoadResult {
+  const r = resultLine(stdout);
+  const requests = num(r, 'requests');
+  const highStatus = num(r, 'status');
+  const badStatus = expectStatus >= 400 ? requests - highStatus : highStatus;
+  return {
+    requests,
+    seconds: num(r, 'durationUs') / 1e6,
+    p99Ms: num(r, 'p99Us') / 1000,
+    unexpected: badStatus + num(r, 'connect') + num(r, 'read') + num(r, 'write') + num(r, 'timeout'),
+  };
+}
+
+/** Parse the output of load/autocannon.mjs. */
+export function parseAutocannon(stdout: string, expectStatus: number): LoadResult {
+  const r = resultLine(stdout);
+  const requests = num(r, 'requests');
+  const counts = (r['statusCounts'] ?? {}) as Record<string, number>;
+  const good = counts[String(expectStatus)] ?? 0;
+  return {
+    requests,
+    seconds: num(r, 'seconds'),
+    p99Ms: num(r, 'p99Ms'),
+    unexpected: requests - good + num(r, 'errors'),
+  };
+}
+
+function num(record: Record<string, unknown>, key: string): number {
+  const value = record[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`load result has no number "${key}": ${JSON.stringify(record)}`);
+  return value;
+}

@@ -1,0 +1,228 @@
+/**
+ * The benchmark scenarios: which servers answer which requests, what each is compared
+ * with, and the targets Loom must meet.
+ *
+ * A scenario is a set of servers and the cases (requests) they answer. Each case has a
+ * reference server: every row's numbers are also shown as a ratio to the reference's,
+ * measured in the same run. A Loom server whose feature is not in lib/ yet answers
+ * `NOT BUILT` when started, and its row says "not built yet"; the peers are still
+ * measured, so adding Loom's side later is one server script and one line here.
+ */
+import type { NginxMode } from './nginx.ts';
+
+/** How the harness starts a server. Node scripts live in bench/servers/. */
+export type Launch =
+  | { readonly kind: 'node'; readonly script: string; readonly env?: Readonly<Record<string, string>> }
+  | { readonly kind: 'twisted'; readonly mode: 'hello' | 'static' | 'gzip' | 'proxy' }
+  | { readonly kind: 'nginx'; readonly mode: NginxMode };
+
+/** An answer the harness accepts (checked once before measuring, and in `--quick`). */
+export interface Check {
+  readonly status: number;
+  /** The fixture the body must equal (after gunzip when `gzip`). */
+  readonly body?: 'hello' | '1k' | '1m' | 'page';
+  /** The answer must be gzip-encoded. */
+  readonly gzip?: boolean;
+  /** The body is a session counter: 1 on the first request, 2 when the cookie is sent back. */
+  readonly counter?: boolean;
+}
+
+export interface ServerSpec {
+  /** Unique within the scenario; targets name servers by id. */
+  readonly id: string;
+  /** As shown in the table. */
+  readonly label: string;
+  readonly launch: Launch;
+  /** True for Loom's own servers (profiled by `--cpu-prof`). */
+  readonly loom?: boolean;
+  /** The cases it answers, when not all of the scenario's. */
+  readonly cases?: readonly string[];
+  /** Replaces the case's check for this server (the sessions reference is plain hello). */
+  readonly check?: Check;
+  /** Needs Redis (the harness starts redis-server and passes BENCH_REDIS_PORT). */
+  readonly needsRedis?: boolean;
+}
+
+/**
+ * A target. `vs` names the server the ratio is taken against (the case's reference when
+ * omitted); absolute targets (`idleRss`, `growth`) are in MB. `typical` marks the ratio
+ * a peer usually gets: shown for orientation, never met or missed.
+ */
+export interface Target {
+  readonly server: string;
+  readonly metric: 'rps' | 'idleRss' | 'growth';
+  readonly atLeast?: number;
+  readonly atMost?: number;
+  readonly vs?: string;
+  readonly typical?: boolean;
+}
+
+export interface CaseSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly check: Check;
+  /** The server every ratio is taken against; null when the case has no comparison. */
+  readonly reference: string | null;
+  readonly targets: readonly Target[];
+  /** Send back the session cookie of the first answer with every request. */
+  readonly session?: boolean;
+  /** Instead of throughput: RSS growth after this many requests without a cookie. */
+  readonly growthRequests?: number;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  readonly servers: readonly ServerSpec[];
+  readonly cases: readonly CaseSpec[];
+  /** Starts a node:http backend first and passes BENCH_BACKEND_PORT. */
+  readonly backend?: boolean;
+  /** A sentence for the table, e.g. what lands later. */
+  readonly note?: string;
+}
+
+const node = (script: string, env?: Record<string, string>): Launch => (env === undefined ? { kind: 'node', script } : { kind: 'node', script, env });
+const HELLO_OK: Check = { status: 200, body: 'hello' };
+const typical = (server: string, ratio: number): Target => ({ server, metric: 'rps', atLeast: ratio, typical: true });
+
+const hello: Scenario = {
+  id: 'hello',
+  title: 'Hello world (13 bytes of text)',
+  servers: [
+    { id: 'loom', label: 'Loom Site', launch: node('loom-hello.ts'), loom: true },
+    { id: 'node', label: 'node:http (bare)', launch: node('node-hello.ts') },
+    { id: 'fastify', label: 'fastify', launch: node('fastify-hello.ts') },
+    { id: 'hono', label: 'hono', launch: node('hono-hello.ts') },
+    { id: 'express', label: 'express', launch: node('express-hello.mjs') },
+    { id: 'twisted', label: 'Twisted', launch: { kind: 'twisted', mode: 'hello' } },
+  ],
+  cases: [{
+    id: 'hello', title: 'GET / → 13 bytes', path: '/', check: HELLO_OK, reference: 'node',
+    targets: [
+      { server: 'loom', metric: 'rps', atLeast: 0.95 },
+      { server: 'loom', metric: 'idleRss', atMost: 60 },
+      typical('fastify', 0.96), typical('hono', 0.81), typical('express', 0.13), typical('twisted', 0.11),
+    ],
+  }],
+};
+
+const staticFiles: Scenario = {
+  id: 'static',
+  title: 'Static files: 1 KiB, 1 MiB and a 404',
+  servers: [
+    { id: 'loom', label: 'Loom File', launch: node('loom-static.ts'), loom: true },
+    { id: 'sirv', label: 'sirv', launch: node('sirv-static.ts') },
+    { id: 'express', label: 'express.static', launch: node('express-static.mjs') },
+    { id: 'fastify', label: '@fastify/static', launch: node('fastify-static.ts') },
+    { id: 'nginx', label: 'nginx', launch: { kind: 'nginx', mode: { kind: 'static' } } },
+    { id: 'twisted', label: 'Twisted File', launch: { kind: 'twisted', mode: 'static' } },
+  ],
+  cases: [
+    { id: 'static-1k', title: 'GET /1k.bin → 1 KiB', path: '/1k.bin', check: { status: 200, body: '1k' }, reference: 'sirv',
+      targets: [{ server: 'loom', metric: 'rps', atLeast: 2 }] },
+    { id: 'static-1m', title: 'GET /1m.bin → 1 MiB', path: '/1m.bin', check: { status: 200, body: '1m' }, reference: 'sirv',
+      targets: [{ server: 'loom', metric: 'rps', atLeast: 1.5 }] },
+    { id: 'static-404', title: 'GET /missing.bin → 404', path: '/missing.bin', check: { status: 404 }, reference: 'sirv',
+      targets: [{ server: 'loom', metric: 'rps', atLeast: 0.9 }] },
+  ],
+};
+
+const gzip: Scenario = {
+  id: 'gzip',
+  title: 'gzip of a 20 KiB page',
+  note: "Loom's side runs once lib/ has EncodingResourceWrapper and GzipEncoderFactory.",
+  servers: [
+    { id: 'loom', label: 'Loom EncodingResourceWrapper', launch: node('loom-gzip.ts'), loom: true },
+    { id: 'fastify', label: '@fastify/compress', launch: node('fastify-gzip.ts') },
+    { id: 'express', label: 'express + compression', launch: node('express-gzip.mjs') },
+    { id: 'twisted', label: 'Twisted GzipEncoderFactory', launch: { kind: 'twisted', mode: 'gzip' } },
+  ],
+  cases: [{
+    id: 'gzip', title: 'GET / with Accept-Encoding: gzip → 20 KiB page, gzipped', path: '/',
+    headers: { 'accept-encoding': 'gzip' }, check: { status: 200, body: 'page', gzip: true }, reference: 'fastify',
+    targets: [{ server: 'loom', metric: 'rps', atLeast: 1 }],
+  }],
+};
+
+const proxy: Scenario = {
+  id: 'proxy',
+  title: 'Reverse proxy to a node:http backend (13 bytes)',
+  note: "Loom's side runs once lib/ has ReverseProxyResource. The backend shares the server's core.",
+  backend: true,
+  servers: [
+    { id: 'loom', label: 'Loom ReverseProxyResource', launch: node('loom-proxy.ts'), loom: true },
+    { id: 'http-proxy', label: 'http-proxy, no agent', launch: node('http-proxy.mjs') },
+    { id: 'http-proxy-ka', label: 'http-proxy, keep-alive agent', launch: node('http-proxy.mjs', { BENCH_KEEPALIVE: '1' }) },
+    { id: 'fastify', label: '@fastify/http-proxy', launch: node('fastify-proxy.ts') },
+    { id: 'nginx', label: 'nginx, no upstream keep-alive', launch: { kind: 'nginx', mode: { kind: 'proxy', upstreamKeepAlive: false } } },
+    { id: 'nginx-ka', label: 'nginx, upstream keep-alive', launch: { kind: 'nginx', mode: { kind: 'proxy', upstreamKeepAlive: true } } },
+    { id: 'twisted', label: 'Twisted ReverseProxyResource', launch: { kind: 'twisted', mode: 'proxy' } },
+  ],
+  cases: [{
+    id: 'proxy', title: 'GET / through the proxy → 13 bytes', path: '/', check: HELLO_OK, reference: 'http-proxy-ka',
+    targets: [
+      { server: 'loom', metric: 'rps', atLeast: 1.2 },
+      { server: 'loom', metric: 'rps', atLeast: 0.5, vs: 'nginx-ka' },
+    ],
+  }],
+};
+
+const gatewayApp = (app: string, threads: number): Launch => node('loom-gateway.ts', { BENCH_APP: app, BENCH_THREADS: String(threads) });
+const gateway: Scenario = {
+  id: 'gateway',
+  title: 'Threaded gateway',
+  servers: [
+    { id: 'resource', label: 'Loom Resource (same hello)', launch: node('loom-hello.ts'), loom: true, cases: ['gateway-hello'] },
+    { id: 'gateway-4', label: 'Loom gateway, 4 threads', launch: gatewayApp('hello', 4), loom: true, cases: ['gateway-hello'] },
+    { id: 'blocking-1', label: 'Loom gateway, 1 thread', launch: gatewayApp('blocking', 1), loom: true, cases: ['gateway-blocking'] },
+    { id: 'blocking-4', label: 'Loom gateway, 4 threads', launch: gatewayApp('blocking', 4), loom: true, cases: ['gateway-blocking'] },
+  ],
+  cases: [
+    { id: 'gateway-hello', title: 'hello app through the pool vs a Resource', path: '/', check: HELLO_OK, reference: 'resource',
+      targets: [{ server: 'gateway-4', metric: 'rps', atLeast: 0.5 }] },
+    { id: 'gateway-blocking', title: 'an app that blocks 10 ms: 4 threads vs 1', path: '/', check: HELLO_OK, reference: 'blocking-1',
+      targets: [{ server: 'blocking-4', metric: 'rps', atLeast: 3.5 }] },
+  ],
+};
+
+const sessions: Scenario = {
+  id: 'sessions',
+  title: 'Sessions: each request reads and writes its session',
+  servers: [
+    { id: 'hello', label: 'Loom hello, no session', launch: node('loom-hello.ts'), loom: true, cases: ['sessions'], check: HELLO_OK },
+    { id: 'memory', label: 'Loom sessions, memory store', launch: node('loom-sessions.ts', { BENCH_STORE: 'memory' }), loom: true },
+    { id: 'redis', label: 'Loom sessions, Redis store', launch: node('loom-sessions.ts', { BENCH_STORE: 'redis' }), loom: true, needsRedis: true, cases: ['sessions'] },
+  ],
+  cases: [
+    { id: 'sessions', title: 'GET / with the session cookie: count += 1', path: '/', check: { status: 200, counter: true }, reference: 'hello', session: true,
+      targets: [{ server: 'memory', metric: 'rps', atLeast: 0.8 }, { server: 'redis', metric: 'rps', atLeast: 0.4 }] },
+    { id: 'sessions-100k', title: '100 000 new sessions kept in memory: RSS growth', path: '/', check: { status: 200, counter: true }, reference: null,
+      growthRequests: 100_000, targets: [{ server: 'memory', metric: 'growth', atMost: 100 }] },
+  ],
+};
+
+/** Every scenario, in the order a full run measures them. */
+export const SCENARIOS: readonly Scenario[] = [hello, staticFiles, gzip, proxy, gateway, sessions];
+
+/** Every id the command line accepts: scenario ids and case ids. */
+export function knownIds(scenarios: readonly Scenario[] = SCENARIOS): string[] {
+  return scenarios.flatMap((s) => [s.id, ...s.cases.map((c) => c.id).filter((id) => id !== s.id)]);
+}
+
+/** The scenarios to run for `only` (ids from the command line), each cut down to the cases asked for. */
+export function selectScenarios(only: readonly string[], scenarios: readonly Scenario[] = SCENARIOS): Scenario[] {
+  if (only.length === 0) return [...scenarios];
+  const picked: Scenario[] = [];
+  for (const scenario of scenarios) {
+    const cases = only.includes(scenario.id) ? scenario.cases : scenario.cases.filter((c) => only.includes(c.id));
+    if (cases.length > 0) picked.push({ ...scenario, cases });
+  }
+  return picked;
+}
+
+/** The servers of `scenario` that answer `caseId`. */
+export function serversFor(scenario: Scenario, caseId: string): ServerSpec[] {
+  return scenario.servers.filter((s) => s.cases === undefined || s.cases.includes(caseId));
+}

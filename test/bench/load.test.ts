@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { loadCommand, parseAutocannon, parseWrk, resultLine } from '../../bench/load.ts';
+
+// What wrk 4.1 printed with bench/load/wrk-report.lua, trimmed.
+const WRK_OUTPUT = `Running 1s test @ http://127.0.0.1:9123/
+  1 threads and 5 connections
+  2245 requests in 1.03s, 355.17KB read
+Requests/sec:   2182.90
+BENCH-RESULT {"requests":2245,"durationUs":1028450,"p99Us":62787,"connect":0,"read":1,"write":0,"status":10,"timeout":2}
+`;
+
+describe('loadCommand', () => {
+  const request = { url: 'http://127.0.0.1:1/x', connections: 50, duration: 3, headers: { 'accept-encoding': 'gzip' }, expectStatus: 200 };
+
+  it('runs wrk on one thread for whole seconds, with the report script and the headers', () => {
+    const command = loadCommand('wrk', request, '/usr/bin/wrk');
+    expect(command.slice(0, 4)).toEqual(['/usr/bin/wrk', '-t1', '-c50', '-d3s']);
+    expect(command).toContain('-s');
+    expect(command.slice(-3)).toEqual(['-H', 'accept-encoding: gzip', 'http://127.0.0.1:1/x']);
+  });
+
+  it('runs autocannon in its own node process with the request as JSON', () => {
+    const command = loadCommand('autocannon', { ...request, amount: 100 });
+    expect(command[0]).toBe(process.execPath);
+    expect(command[1]).toMatch(/bench\/load\/autocannon\.mjs$/);
+    expect(JSON.parse(command[2]!)).toEqual({ url: request.url, connections: 50, amount: 100, headers: request.headers });
+  });
+
+  it('refuses a fixed number of requests for wrk, which cannot count them', () => {
+    expect(() => loadCommand('wrk', { ...request, amount: 100 })).toThrow(/use autocannon/);
+  });
+});
+
+describe('parseWrk', () => {
+  it('reads requests, seconds and p99, and counts errors and statuses ≥ 400 as unexpected', () => {
+    expect(parseWrk(WRK_OUTPUT, 200)).toEqual({ requests: 2245, seconds: 1.02845, p99Ms: 62.787, unexpected: 13 });
+  });
+
+  it('counts the answers below 400 as unexpected when a 404 is expected', () => {
+    expect(parseWrk(WRK_OUTPUT, 404).unexpected).toBe(2245 - 10 + 3);
+  });
+});
+
+describe('parseAutocannon', () => {
+  it('counts every status but the expected one, plus errors, as unexpected', () => {
+    const out = 'BENCH-RESULT {"requests":100,"seconds":1.08,"p99Ms":14,"errors":1,"statusCounts":{"200":97,"500":3}}\n';
+    expect(parseAutocannon(out, 200)).toEqual({ requests: 100, seconds: 1.08, p99Ms: 14, unexpected: 4 });
+  });
+});
+
+describe('resultLine', () => {
+  it('says what the load generator printed when there is no result line', () => {
+    expect(() => resultLine('unable to connect to 127.0.0.1:9 Connection refused')).toThrow(/no result line.*Connection refused/);
+  });
+
+  it('rejects a result without a number it needs', () => {
+    expect(() => parseWrk('BENCH-RESULT {"requests":1}', 200)).toThrow(/no number "status"/);
+  });
+});
