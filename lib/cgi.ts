@@ -323,7 +323,7 @@ class CGIRun {
       return;
     }
     this.#head = null;
-    this.#applyHeaders(text.subarray(0, end.at).toString('latin1'));
+    applyHeaderBlock(this.#request, text.subarray(0, end.at).toString('latin1'), (message) => this.#log('warn', `CGI ${this.#request.uri}: ${message}`));
     const rest = text.subarray(end.at + end.length);
     // Even with no body yet, send the headers now: a slow program's client sees the status early.
     this.#write(rest);
@@ -340,34 +340,6 @@ class CGIRun {
   }
   // #endregion cgi-output
 
-  // #region cgi-headers
-  /** Apply the program's header lines: Status, Location, and the rest as response headers. */
-  #applyHeaders(block: string): void {
-    const request = this.#request;
-    let status: { code: number; message: string | undefined } | null = null;
-    let location = false;
-    for (const line of block.split(/\r\n|\r|\n/)) {
-      const header = parseHeaderLine(line);
-      if (header === null) {
-        this.#log('warn', `CGI ${request.uri}: ignoring a malformed header line: ${JSON.stringify(line)}`);
-        continue;
-      }
-      const lower = header.name.toLowerCase();
-      if (lower === 'status') {
-        status = parseStatus(header.value);
-        if (status === null) this.#log('warn', `CGI ${request.uri}: ignoring an invalid Status header: ${JSON.stringify(header.value)}`);
-        continue;
-      }
-      if (lower === 'location') location = true;
-      // Loom sends Server and Date itself, and frames the body itself.
-      if (IGNORED_HEADERS.has(lower)) continue;
-      request.responseHeaders.addRawHeader(lower, header.value);
-    }
-    if (status !== null) request.setResponseCode(status.code, status.message);
-    else if (location) request.setResponseCode(302);
-    request.defaultContentType = null; // the program said what it sends; add nothing
-  }
-  // #endregion cgi-headers
 
   errorOutput(chunk: Buffer): void {
     if (this.#stderr.length < 8192) this.#stderr += chunk.toString('utf8');
@@ -445,7 +417,39 @@ class CGIRun {
   }
 }
 
-/** Response headers a program may not set: Loom writes these itself. */
+// #region cgi-headers
+/**
+ * Apply a CGI header block to the response: `Status` sets the code (and phrase),
+ * `Location` implies 302 unless a `Status` says otherwise, and every other header is
+ * added (repeats kept) except those Loom writes itself. Lines that are not headers are
+ * reported to `warn` and skipped. `statusGiven` says a status line came first (as-is
+ * files, lib/asis.ts), which a `Location` does not override.
+ */
+export function applyHeaderBlock(request: Request, block: string, warn: (message: string) => void, statusGiven = false): void {
+  let status: { code: number; message: string | undefined } | null = null;
+  let location = false;
+  for (const line of block.split(/\r\n|\r|\n/)) {
+    const header = parseHeaderLine(line);
+    if (header === null) {
+      warn(`ignoring a malformed header line: ${JSON.stringify(line)}`);
+      continue;
+    }
+    const lower = header.name.toLowerCase();
+    if (lower === 'status') {
+      status = parseStatus(header.value);
+      if (status === null) warn(`ignoring an invalid Status header: ${JSON.stringify(header.value)}`);
+      continue;
+    }
+    if (lower === 'location') location = true;
+    if (!IGNORED_HEADERS.has(lower)) request.responseHeaders.addRawHeader(lower, header.value);
+  }
+  if (status !== null) request.setResponseCode(status.code, status.message);
+  else if (location && !statusGiven) request.setResponseCode(302);
+  request.defaultContentType = null; // the program said what it sends; add nothing
+}
+// #endregion cgi-headers
+
+/** Response headers a program may not set: Loom writes Server and Date, and frames the body itself. */
 const IGNORED_HEADERS: ReadonlySet<string> = new Set(['server', 'date', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
 /**
@@ -475,7 +479,7 @@ export function parseHeaderLine(line: string): { name: string; value: string } |
 }
 
 /** `404 Not Found` → code 404 and its phrase; null when there is no valid three-digit code. */
-function parseStatus(value: string): { code: number; message: string | undefined } | null {
+export function parseStatus(value: string): { code: number; message: string | undefined } | null {
   const match = /^([1-9]\d\d)(?:\s+(.*))?$/.exec(value);
   if (match === null) return null;
   const message = match[2]?.trim();

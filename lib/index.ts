@@ -63,3 +63,4 @@ export {
   BasicCredentialFactory, DigestCredentialFactory, HTTPAuthSessionWrapper, LoginFailed, UnauthorizedResource,
   type CredentialFactory, type DigestAlgorithm,
 } from './guard/index.ts';
+export { ASISProcessor, asisProcessor } from './asis.ts';
