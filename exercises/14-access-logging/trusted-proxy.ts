@@ -39,9 +39,8 @@ export function trustedProxyLogFormatter(trustedProxies: readonly string[]): Log
 }
 
 export function createLoggedSite(root: IResource, logPath: string, trustedProxies: readonly string[], options: SiteOptions = {}): Site {
-  // TODO 3: the Site options for an access log at logPath, formatted by trustedProxyLogFormatter.
-  void logPath;
-  void trustedProxies;
+  // TODO 3: add the Site options for an access log at logPath, formatted by
+  //         trustedProxyLogFormatter(trustedProxies), keeping the caller's options.
   return new Site(root, options);
 }
 

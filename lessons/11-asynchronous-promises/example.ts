@@ -90,7 +90,6 @@ export class ByHandPage extends Resource {
 }
 // #endregion by-hand
 
-// #region create-site
 export function createSite(options: SiteOptions = {}): Site {
   const clock = options.clock ?? realClock;
   const root = new Resource();
@@ -99,7 +98,6 @@ export function createSite(options: SiteOptions = {}): Site {
   root.putChild('by-hand', new ByHandPage(clock));
   return new Site(root, options);
 }
-// #endregion create-site
 
 export const tryThis: Try[] = [
   { note: `a Promise of the page, resolved after ${DELAY} seconds`, path: '/', expect: { code: 200, bodyIncludes: 'delivered now' } },

@@ -122,7 +122,6 @@ export class Stats extends Resource {
   }
 }
 
-// #region create-site
 export function createSite(options: SiteOptions = {}): Site {
   const clock = options.clock ?? realClock;
   const tally = new Tally();
@@ -133,7 +132,6 @@ export function createSite(options: SiteOptions = {}): Site {
   root.putChild('stats', new Stats(tally));
   return new Site(root, options);
 }
-// #endregion create-site
 
 export const tryThis: Try[] = [
   { note: `wait ${DELAY} seconds, or press Ctrl-C before then to leave`, path: '/', expect: { code: 200, bodyIncludes: 'Here is your page.' } },
