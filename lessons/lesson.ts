@@ -42,14 +42,16 @@ export interface LessonExample {
 /** The curl command for `t` against a server at `baseUrl` (which ends with `/`). */
 export function curlFor(t: Try, baseUrl: string): string {
   const url = baseUrl.replace(/\/$/, '') + t.path;
-  const parts = ['curl', '-i'];
-  if (t.method !== undefined && t.method !== 'GET' && !(t.method === 'POST' && (t.form !== undefined || t.body !== undefined))) parts.push('-X', t.method);
-  if (t.method === 'HEAD') parts.splice(1, 1, '-I');
+  const method = t.method ?? 'GET';
+  const sendsData = Object.keys(t.form ?? {}).length > 0 || t.body !== undefined;
+  const parts = ['curl', method === 'HEAD' ? '-I' : '-i'];
+  // curl already uses POST when it sends data, and GET/HEAD otherwise.
+  if (method !== 'GET' && method !== 'HEAD' && !(method === 'POST' && sendsData)) parts.push('-X', method);
   for (const [name, value] of Object.entries(t.headers ?? {})) parts.push('-H', quote(`${name}: ${value}`));
   for (const [name, value] of Object.entries(t.form ?? {})) parts.push('--data-urlencode', quote(`${name}=${value}`));
   if (t.body !== undefined) parts.push('--data-binary', quote(t.body));
   parts.push(quote(url));
-  return parts.filter((p, i) => !(p === '-X' && parts[i + 1] === 'HEAD') && !(p === 'HEAD' && parts[i - 1] === '-X')).join(' ');
+  return parts.join(' ');
 }
 
 function quote(s: string): string {

@@ -37,6 +37,7 @@ export class Content {
   #fd: number | null;
   readonly #length: number;
   #position = 0;
+  #released = false;
 
   /** @internal Use {@link readBody} or {@link Content.from}. */
   constructor(memory: Buffer | null, fd: number | null, length: number) {
@@ -56,7 +57,7 @@ export class Content {
     return this.#length;
   }
 
-  /** True when the body was spooled to a temporary file. */
+  /** True while the body is held in a temporary file (it was too large for memory). */
   get spooled(): boolean {
     return this.#fd !== null;
   }
@@ -106,15 +107,22 @@ export class Content {
   }
   // #endregion content-reading
 
-  /** Release the temporary file, if any. The Site calls this when the request ends. */
+  /**
+   * Release the temporary file, if any. The Site calls this when the request ends. A
+   * body held in memory stays readable (a grader can still show it); a spooled one reads
+   * as empty afterwards.
+   */
   close(): void {
-    if (this.#fd !== null) closeSync(this.#fd);
-    this.#fd = null;
-    this.#memory = EMPTY;
+    if (this.#fd !== null) {
+      closeSync(this.#fd);
+      this.#fd = null;
+      this.#memory = EMPTY;
+      this.#released = true;
+    }
   }
 
   #slice(start: number, n: number): Buffer {
-    if (n <= 0) return EMPTY;
+    if (n <= 0 || this.#released) return EMPTY;
     if (this.#fd === null) return this.#memory!.subarray(start, start + n);
     const out = Buffer.allocUnsafe(n);
     let done = 0;

@@ -77,8 +77,9 @@ function unsupportedMethod(request: Request, resource: IResource, error: Unsuppo
   }
   if (SUPPORTED_METHODS.includes(request.method)) {
     request.setHeader('allow', allowed.join(', '));
-    const detail = `Your browser approached me (at ${request.uri}) with the method "${request.method}". ` +
-      `I only allow the method${allowed.length === 1 ? '' : 's'} ${allowed.join(', ')} here.`;
+    const only = allowed.length === 0 ? 'This resource answers no method at all (it has no render_GET, render_POST, …).'
+      : `I only allow the method${allowed.length === 1 ? '' : 's'} ${allowed.join(', ')} here.`;
+    const detail = `Your browser approached me (at ${request.uri}) with the method "${request.method}". ${only}`;
     render(request, errorPage(405, 'Method Not Allowed', detail));
   } else {
     render(request, errorPage(501, 'Huh?', `I don't know how to treat a ${request.method} request.`));

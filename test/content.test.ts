@@ -51,6 +51,8 @@ describe('readBody', () => {
     expect(c.text()).toBe('0123456789abcdefghijKLM');
     c.close();
     expect(c.spooled).toBe(false);
+    expect(c.length).toBe(23);
+    expect(c.bytes().length).toBe(0); // the temporary file is gone
   });
 
   it('stops with a 413 LoomError as soon as the body passes the cap', async () => {

@@ -234,6 +234,16 @@ describe('render: unsupported methods', () => {
     expect(response.headers.getLast('allow')).toBe('POST');
   });
 
+  it('says so plainly when a resource answers no method at all', async () => {
+    class Nothing extends Resource {
+      override isLeaf = true;
+    }
+    const response = await request(new Nothing(), { method: 'POST' });
+    expect(response.code).toBe(405);
+    expect(response.headers.getLast('allow')).toBe('');
+    expect(response.text).toContain('This resource answers no method at all');
+  });
+
   it('keeps headers the resource set before it refused the method', async () => {
     class Picky extends Resource {
     override isLeaf = true;
