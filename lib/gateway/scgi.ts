@@ -5,7 +5,7 @@
  *
  * SCGI is CGI over a socket. For each request the front end opens a connection and
  * sends the CGI variables as one netstring, `LENGTH:NAME\0VALUE\0…,`, whose first
- * variable is `CONTENT_LENGTH` and which includes `SCGI=1`; then the body. The answer is
+ * variable is `CONTENT_LENGTH` (and which should include `SCGI=1`); then the body. The answer is
  * a CGI response (`Status:`, headers, blank line, body), and closing the connection ends
  * it. The body is handed to the application as it arrives.
  *
@@ -96,7 +96,9 @@ export function parseNetstring(data: Buffer): { headers: Map<string, string>; en
   if (fields.length % 2 !== 1 || fields[fields.length - 1] !== '') return 'bad';
   const headers = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) headers.set(fields[i]!, fields[i + 1]!);
-  if (headers.get('SCGI') !== '1' || !headers.has('CONTENT_LENGTH')) return 'bad';
+  // The protocol also asks for SCGI=1, but a front end configured by hand often leaves
+  // it out (nginx sends it only from scgi_params); CONTENT_LENGTH is what matters.
+  if (!/^\d+$/.test(headers.get('CONTENT_LENGTH') ?? '')) return 'bad';
   return { headers, end: end + 1 };
 }
 // #endregion gateway-scgi-netstring

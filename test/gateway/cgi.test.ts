@@ -1,38 +1,6 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cgiHead } from '../../lib/gateway/cgi.ts';
-
-const SCRIPT = fileURLToPath(new URL('./fixtures/app.cgi.ts', import.meta.url));
-
-/** What a CGI script printed, split into its head lines and body. */
-interface CGIOutput {
-  lines: string[];
-  body: string;
-  stderr: string;
-  exitCode: number | null;
-}
-
-/** Run the fixture script as a CGI server would: a fresh process, CGI variables, the body on stdin. */
-export function runScript(env: Record<string, string>, body = ''): Promise<CGIOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
-      env: { PATH: process.env.PATH ?? '', ...env, CONTENT_LENGTH: env.CONTENT_LENGTH ?? String(Buffer.byteLength(body)) },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      const text = Buffer.concat(out).toString();
-      const split = text.indexOf('\r\n\r\n');
-      resolve({ lines: text.slice(0, split).split('\r\n'), body: text.slice(split + 4), stderr: Buffer.concat(err).toString(), exitCode });
-    });
-    child.stdin.end(body);
-  });
-}
+import { runScript } from './support.ts';
 
 const REQUEST = {
   REQUEST_METHOD: 'POST', SCRIPT_NAME: '/cgi-bin/app', PATH_INFO: '/x y', QUERY_STRING: 'q=1', CONTENT_TYPE: 'text/plain',
@@ -45,17 +13,17 @@ describe('cgiHead', () => {
   });
 });
 
-describe('runCGI', () => {
+describe.concurrent('runCGI (each test a new CGI process)', () => {
   it('answers the request in its environment, reading the body from standard input', async () => {
     const out = await runScript(REQUEST, 'the body');
     expect(out.exitCode).toBe(0);
     expect(out.lines).toEqual(['Status: 201 Created', 'Content-Type: text/plain; charset=utf-8', 'X-Multi: one', 'X-Multi: two']);
-    expect(out.body).toBe('method=POST\npath=/cgi-bin/app|/x y\nquery=q=1\ntype=text/plain\nlength=8\nheader=t\nbody=the body\n');
+    expect(out.body.toString()).toBe('method=POST\npath=/cgi-bin/app|/x y\nquery=q=1\ntype=text/plain\nlength=8\nheader=t\nbody=the body\n');
   });
 
   it('sets the CGI flags, and passes only the request\'s variables, not the server\'s environment', async () => {
     const out = await runScript({ ...REQUEST, LOOM_TEST_APP: 'environ', SECRET_TOKEN: 'hunter2' });
-    const env = JSON.parse(out.body) as Record<string, unknown>;
+    const env = JSON.parse(out.body.toString()) as Record<string, unknown>;
     expect([env['gateway.multithread'], env['gateway.multiprocess'], env['gateway.run_once']]).toEqual([false, true, true]);
     expect(env.SECRET_TOKEN).toBeUndefined();
     expect(env.PATH).toBeUndefined();
@@ -64,13 +32,13 @@ describe('runCGI', () => {
 
   it('reads no further than CONTENT_LENGTH', async () => {
     const out = await runScript({ ...REQUEST, CONTENT_LENGTH: '3' }, 'abcdef');
-    expect(out.body).toContain('body=abc\n');
+    expect(out.body.toString()).toContain('body=abc\n');
   });
 
   it('answers a failure before output with a 500 page, logs it on stderr and exits with 1', async () => {
     const out = await runScript({ ...REQUEST, LOOM_TEST_APP: 'failEarly' });
     expect(out.lines[0]).toBe('Status: 500 Internal Server Error');
-    expect(out.body).toContain('Processing Failed');
+    expect(out.body.toString()).toContain('Processing Failed');
     expect(out.stderr).toContain('application failure before output');
     expect(out.exitCode).toBe(1);
   });

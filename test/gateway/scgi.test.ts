@@ -56,10 +56,14 @@ describe('parseNetstring', () => {
     expect(parseNetstring(data.subarray(0, data.length - 1))).toBe('incomplete');
   });
 
-  it('refuses a header without the netstring shape, SCGI=1 or CONTENT_LENGTH', () => {
+  it('refuses a header without the netstring shape or a CONTENT_LENGTH', () => {
     expect(parseNetstring(Buffer.from('GET / HTTP/1.1\r\n'))).toBe('bad');
     expect(parseNetstring(Buffer.from('4:A\0b\0;'))).toBe('bad');
     expect(parseNetstring(Buffer.from('4:A\0b\0,'))).toBe('bad');
+  });
+
+  it('accepts a header without SCGI=1, as a hand-written nginx configuration sends', () => {
+    expect(parseNetstring(Buffer.from('17:CONTENT_LENGTH\u00000\u0000,'))).toMatchObject({ end: 21 });
   });
 });
 

@@ -3,7 +3,9 @@
  * a call's response and lets a test wait for what it is waiting for (no timers), a body
  * the test drips piece by piece, and a logger the test can wait on.
  */
+import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { appRef } from '../../lib/gateway/loader.ts';
 import type { CallSink } from '../../lib/gateway/pool.ts';
 import type { AppRef, Header } from '../../lib/gateway/spec.ts';
@@ -186,3 +188,35 @@ export function send(url: string, options: { method?: string; headers?: Record<s
     req.end(options.body);
   });
 }
+
+const SCRIPT = fileURLToPath(new URL('./fixtures/app.cgi.ts', import.meta.url));
+
+/** What a CGI script printed, split into its head lines and body. */
+export interface CGIOutput {
+  lines: string[];
+  body: Buffer;
+  stderr: string;
+  exitCode: number | null;
+}
+
+/** Run the fixture CGI script (test/gateway/fixtures/app.cgi.ts) as a CGI server would: a fresh process, CGI variables, the body on stdin. */
+export function runScript(env: Record<string, string>, body = ''): Promise<CGIOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+      env: { PATH: process.env.PATH ?? '', ...env, CONTENT_LENGTH: env.CONTENT_LENGTH ?? String(Buffer.byteLength(body)) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      const all = Buffer.concat(out);
+      const split = all.indexOf('\r\n\r\n');
+      resolve({ lines: all.toString('latin1', 0, split).split('\r\n'), body: all.subarray(split + 4), stderr: Buffer.concat(err).toString(), exitCode });
+    });
+    child.stdin.end(body);
+  });
+}
+
