@@ -9,9 +9,13 @@
  * Twisted counterpart: `IReactorTime` (`reactor.seconds()`, `reactor.callLater()`), which
  * Twisted code receives as the `reactor` argument. Loom keeps Twisted's names and its
  * unit: **seconds**, not milliseconds, so `clock.callLater(5, f)` reads like
- * `reactor.callLater(5, f)` in the Twisted howtos.
+ * `reactor.callLater(5, f)` in the Twisted howtos. As with Twisted's reactor, an
+ * exception thrown by a delayed call on the real clock is logged and the process
+ * carries on: a bug in one resource's timer must not take the whole server down.
  * Tests: `test/clock.test.ts`.
  */
+
+import { consoleLogger } from './logger.ts';
 
 // #region clock-interface
 /** A call scheduled by {@link Clock.callLater}. Twisted's `IDelayedCall`. */
@@ -75,7 +79,12 @@ class RealDelayedCall implements DelayedCall {
   #start(seconds: number): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.#timer = null;
-      this.#fn();
+      try {
+        this.#fn();
+      } catch (error) {
+        // Nobody is left to catch it: log it, as Twisted's reactor does, and keep serving.
+        consoleLogger.error('Unhandled error in a delayed call (clock.callLater)', error);
+      }
     }, Math.max(0, seconds * 1000));
     // A pending session expiry or a lesson's delayed call must not keep a stopped
     // server's process alive.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { realClock } from '../lib/clock.ts';
 
 describe('realClock', () => {
@@ -31,5 +31,20 @@ describe('realClock', () => {
     await new Promise<void>((resolve) => realClock.callLater(0.005, () => { order.push('first'); resolve(); }));
     await new Promise<void>((resolve) => realClock.callLater(0.03, resolve));
     expect(order).toEqual(['first', 'moved']);
+  });
+
+  it('logs an exception thrown by a delayed call instead of ending the process', async () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await new Promise<void>((resolve) => {
+        realClock.callLater(0, () => {
+          throw new Error('timer bug');
+        });
+        realClock.callLater(0.005, resolve);
+      });
+      expect(write.mock.calls.map((c) => String(c[0])).join('')).toMatch(/Unhandled error in a delayed call[\s\S]*timer bug/);
+    } finally {
+      write.mockRestore();
+    }
   });
 });
