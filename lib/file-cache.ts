@@ -1,15 +1,15 @@
 /**
  * @module
- * File versions and the small-file cache: what makes serving the same small file over
- * and over cost one `stat` instead of an open, a read and a close.
+ * File versions and the file cache: what makes serving the same file over and over cost
+ * one `stat` instead of an open, reads and a close.
  *
  * A *version* of a file is what `stat` says about it: size, modification and change
  * times, inode. From it come the two validators a client can send back:
  * `Last-Modified` (for `If-Modified-Since`) and a strong `ETag` (for `If-None-Match` and
- * `If-Range`). The cache keeps the bytes of small files by path, together with the
- * version they were read at; a request whose fresh `stat` shows the same version gets
- * the bytes from memory, and any other version is read again. So an edited file is
- * served new at once, with no watcher to set up.
+ * `If-Range`). The cache keeps the bytes of files up to 1 MiB (most pages, scripts,
+ * styles and images) by path, with the version they were read at; a request whose fresh
+ * `stat` shows the same version gets the bytes from memory, and any other version is
+ * read again. So an edited file is served new at once, with no watcher to set up.
  *
  * One trap, and how it is avoided: file times have a granularity (a few milliseconds
  * on Linux, two seconds on FAT), so a file rewritten twice within one tick, with the
@@ -26,10 +26,13 @@ import type { Stats } from 'node:fs';
 import { datetimeToString } from './http.ts';
 import { LoomError } from './errors.ts';
 
-/** Files up to this many bytes are kept in memory. */
-export const DEFAULT_MAX_FILE_SIZE = 64 * 1024;
+/**
+ * Files up to this many bytes are kept in memory. Sent from memory, a 1 MiB file goes
+ * out in one write instead of sixteen reads and writes; larger files are streamed.
+ */
+export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 /** The cache as a whole holds at most this many bytes of file content. */
-export const DEFAULT_MAX_TOTAL_SIZE = 32 * 1024 * 1024;
+export const DEFAULT_MAX_TOTAL_SIZE = 64 * 1024 * 1024;
 /** A file modified less than this long before it is read is not remembered. */
 export const DEFAULT_RACY_WINDOW_MS = 2000;
 
@@ -50,9 +53,9 @@ export interface CachedFile extends FileVersion {
 
 /** Options for a {@link FileCache}. */
 export interface FileCacheOptions {
-  /** Files larger than this are streamed, never cached. @default 64 KiB */
+  /** Files larger than this are streamed, never cached. @default 1 MiB */
   maxFileSize?: number;
-  /** The most content the cache holds; the oldest entries go first. @default 32 MiB */
+  /** The most content the cache holds; the oldest entries go first. @default 64 MiB */
   maxTotalSize?: number;
   /** Files modified more recently than this before being read are not remembered. @default 2000 */
   racyWindowMs?: number;
@@ -76,7 +79,7 @@ interface Entry extends CachedFile {
   readonly ino: number;
 }
 
-/** The bytes of small files, by path, each checked against a fresh `stat` before use. */
+/** The bytes of files, by path, each checked against a fresh `stat` before use. */
 export class FileCache {
   readonly maxFileSize: number;
   readonly maxTotalSize: number;

@@ -21,28 +21,28 @@
  * - a 304 carries the `Content-Length` the 200 would have (RFC 9110 §8.6), not `0`;
  * - processors match the longest extension, without regard to case (`.rsx.ts` beats
  *   `.ts`; `PAGE.CGI` runs rather than leaking its source on a case-insensitive disk);
- * - small files are served from a cache checked by `stat` on every request
+ * - files up to 1 MiB are served from a cache checked by `stat` on every request
  *   (`lib/file-cache.ts`); large ones are streamed with backpressure and the file is
  *   closed as soon as the client goes away;
  * - `ignoredExts: ['*']` picks the first match in sorted order (Twisted takes whatever
  *   order the directory lists in).
  * Ranges are in `lib/static-ranges.ts`, listings in `lib/directory-listing.ts`, types in
- * `lib/mime.ts`. Tests: `test/static.test.ts`, `test/static.security.test.ts`,
+ * `lib/mime.ts`, reading and streaming in `lib/file-send.ts`. Tests: `test/static.test.ts`, `test/static.security.test.ts`,
  * `test/static.twisted.test.ts`. Lesson 01 teaches it; lesson 23 configures it.
  */
 
-import { close, closeSync, fstatSync, lstatSync, openSync, read, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { DirectoryLister, isDotfile, isWithin } from './directory-listing.ts';
 import { FileCache, versionOf, type CachedFile, type FileVersion } from './file-cache.ts';
+import { readWhole, readWholeSync, streamParts, type FilePart } from './file-send.ts';
 import { datetimeToString, stringToDatetime } from './http.ts';
 import { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding, type TypeAndEncoding } from './mime.ts';
 import { forbidden, notFound } from './pages.ts';
 import { Registry } from './registry.ts';
-import { processingFailed } from './render.ts';
 import { CACHED, type Request } from './request.ts';
-import { NOT_DONE_YET, Resource, type IResource, type RenderResult } from './resource.ts';
-import { planRanges, type RangePart, type RangePlan } from './static-ranges.ts';
+import { NOT_DONE_YET, Resource, type Body, type IResource, type RenderResult } from './resource.ts';
+import { planRanges, type RangePlan } from './static-ranges.ts';
 import { redirectTo } from './util.ts';
 
 /**
@@ -51,8 +51,12 @@ import { redirectTo } from './util.ts';
  */
 export const DEFAULT_INDEX_NAMES: readonly string[] = ['index', 'index.html', 'index.htm', 'index.rsx.ts'];
 
-/** Large files are read and written in pieces of this many bytes. */
-export const STREAM_CHUNK_SIZE = 64 * 1024;
+/**
+ * Files up to this size are read with one blocking read when they are not cached: for
+ * them that is quicker than a trip through libuv's thread pool, and short enough not to
+ * hold up other requests. Larger ones are read without blocking.
+ */
+export const SYNC_READ_LIMIT = 64 * 1024;
 
 /**
  * Makes the resource for a file with a given extension, instead of serving its bytes:
@@ -91,7 +95,7 @@ export interface FileOptions {
   followSymlinks?: boolean;
   /** Answer 404 for names starting with a dot (except `.well-known`) and leave them out of listings. @default true */
   hideDotfiles?: boolean;
-  /** Small files are kept here; `null` streams every file from disk. @default a new FileCache */
+  /** Files up to its `maxFileSize` are kept here; `null` streams every file from disk. @default a new FileCache */
   cache?: FileCache | null;
 }
 
@@ -324,7 +328,11 @@ export class File extends Resource {
     throw error;
   }
 
-  /** A small file is read whole (and cached); a large one is streamed. */
+  // #region static-send-open-file
+  /**
+   * A file the cache may hold is read whole (blocking only when it is small) and
+   * remembered; a larger one, or any file when there is no cache, is streamed.
+   */
   #sendOpenFile(request: Request, fd: number): RenderResult {
     let opened: Stats;
     try {
@@ -334,22 +342,26 @@ export class File extends Resource {
       throw error;
     }
     const cache = this.cache;
-    if (cache !== null && opened.size <= cache.maxFileSize) {
-      const started = Date.now();
-      let body: Buffer;
-      try {
-        body = readWhole(fd, opened.size);
-      } finally {
-        closeSync(fd);
-      }
-      return this.#sendBytes(request, cache.remember(this.path, opened, body, started));
+    if (cache === null || opened.size > cache.maxFileSize) return this.#sendStream(request, fd, versionOf(opened.size, opened.mtimeMs));
+    const started = Date.now();
+    if (opened.size > SYNC_READ_LIMIT) {
+      return readWhole(fd, opened.size)
+        .then((body) => this.#sendBytes(request, cache.remember(this.path, opened, body, started)))
+        .finally(() => closeSync(fd));
     }
-    return this.#sendStream(request, fd, versionOf(opened.size, opened.mtimeMs));
+    let body: Buffer;
+    try {
+      body = readWholeSync(fd, opened.size);
+    } finally {
+      closeSync(fd);
+    }
+    return this.#sendBytes(request, cache.remember(this.path, opened, body, started));
   }
+  // #endregion static-send-open-file
 
   // #region static-send-bytes
   /** Answer from bytes in memory. */
-  #sendBytes(request: Request, file: CachedFile): RenderResult {
+  #sendBytes(request: Request, file: CachedFile): Body {
     if (isNotModified(request, file)) return notModified(request, file);
     const plan = this.#planFor(request, file);
     this.#setContentHeaders(request, plan, file.size);
@@ -376,7 +388,7 @@ export class File extends Resource {
       closeSync(fd); // opened only to prove it can be read (Twisted does the same)
       return '';
     }
-    const parts: readonly RangePart[] = plan.kind === 'multipart' ? plan.parts
+    const parts: readonly FilePart[] = plan.kind === 'multipart' ? plan.parts
       : [{ head: EMPTY, ...(plan.kind === 'single' ? plan.range : { start: 0, length: version.size }) }];
     streamParts(request, fd, parts, plan.kind === 'multipart' ? plan.trailer : EMPTY, this);
     return NOT_DONE_YET;
@@ -476,76 +488,6 @@ function ifRangeAllows(ifRange: string | undefined, version: FileVersion): boole
   return seconds !== null && datetimeToString(seconds) === version.lastModified;
 }
 // #endregion static-conditional
-
-// #region static-stream-parts
-/**
- * Write each part (its head, then its bytes from the file) and the trailer, reading one
- * chunk at a time and waiting whenever `request.write` says the connection is full. Stops
- * and closes the file as soon as the client goes away. A file that shrank underneath cuts
- * the connection, since the promised `Content-Length` can no longer be kept.
- */
-async function streamParts(request: Request, fd: number, parts: readonly RangePart[], trailer: Buffer, file: File): Promise<void> {
-  const signal = request.signal;
-  try {
-    for (const part of parts) {
-      if (part.head.length > 0) request.write(part.head);
-      for (let position = part.start, left = part.length; left > 0 && !signal.aborted;) {
-        const chunk = Buffer.allocUnsafe(Math.min(STREAM_CHUNK_SIZE, left)); // fresh each time: write() may still hold the last one
-        const bytesRead = await readAt(fd, chunk, position);
-        if (bytesRead === 0) {
-          request.loseConnection();
-          return;
-        }
-        position += bytesRead;
-        left -= bytesRead;
-        if (!request.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead))) await drained(request, signal);
-      }
-    }
-    if (signal.aborted) return;
-    if (trailer.length > 0) request.write(trailer);
-    request.finish();
-  } catch (error) {
-    processingFailed(request, error, file);
-  } finally {
-    close(fd, () => {});
-  }
-}
-
-/** Resolves when the connection can take more, or when the client has gone. */
-function drained(request: Request, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const gone = () => resolve();
-    signal.addEventListener('abort', gone, { once: true });
-    void request.waitForDrain().then(() => {
-      signal.removeEventListener('abort', gone);
-      resolve();
-    });
-  });
-}
-// #endregion static-stream-parts
-
-function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    read(fd, buffer, 0, buffer.length, position, (error, bytesRead) => (error === null ? resolve(bytesRead) : reject(error)));
-  });
-}
-
-/**
- * Read a small file whole. The buffer is allocated on its own (not a slice of Node's
- * shared pool) because the cache may keep it for a long time, and a slice would pin the
- * whole 8 KiB pool block with it.
- */
-function readWhole(fd: number, size: number): Buffer {
-  const body = Buffer.allocUnsafeSlow(size);
-  let filled = 0;
-  while (filled < size) {
-    const n = readSync(fd, body, filled, size - filled, filled);
-    if (n === 0) break; // it shrank while we read: send what there is
-    filled += n;
-  }
-  return filled === size ? body : body.subarray(0, filled);
-}
 
 // #region static-safe-name
 /**

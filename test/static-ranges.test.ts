@@ -1,20 +1,23 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Site } from '../lib/site.ts';
+import { DEFAULT_MAX_FILE_SIZE } from '../lib/file-cache.ts';
 import { File } from '../lib/static.ts';
 import { MAX_RANGES, contentRange, multipartPlan, parseRangeHeader, planRanges, resolveRange } from '../lib/static-ranges.ts';
 import { memoryLogger, request } from '../lib/testing.ts';
 import { jumble, makeTree, type MadeTree } from './support/temp-tree.ts';
 
 // Random-looking payloads (as Twisted's RangeTests use), so a part taken from the wrong
-// offset cannot match by accident. `small.bin` is served from the cache, `large.bin` is
-// streamed from disk; every File-level case runs against both.
+// offset cannot match by accident. `small.bin` is read at once and cached, `medium.bin`
+// read without blocking and cached, `large.bin` streamed from disk; every File-level case
+// runs against all three.
 const SMALL = jumble(64);
-const LARGE = jumble(200 * 1024 + 17, 3);
+const MEDIUM = jumble(200 * 1024, 5);
+const LARGE = jumble(DEFAULT_MAX_FILE_SIZE + 17, 3);
 let tree: MadeTree;
 
 beforeAll(() => {
-  tree = makeTree({ 'small.bin': SMALL, 'large.bin': LARGE, 'page.html': '0123456789' });
+  tree = makeTree({ 'small.bin': SMALL, 'medium.bin': MEDIUM, 'large.bin': LARGE, 'page.html': '0123456789' });
 });
 
 afterAll(() => tree.remove());
@@ -129,11 +132,13 @@ describe('multipartPlan', () => {
   });
 });
 
-for (const [name, payload] of [['small.bin', SMALL], ['large.bin', LARGE]] as const) {
+const SIZES = [['small.bin', SMALL, 'cached'], ['medium.bin', MEDIUM, 'cached, read without blocking'], ['large.bin', LARGE, 'streamed']] as const;
+
+for (const [name, payload, how] of SIZES) {
   const size = payload.length;
   const get = (headers: Record<string, string>, method = 'GET') => request(new File(tree.root), { uri: `/${name}`, headers, method });
 
-  describe(`File ranges (${name}, ${name === 'small.bin' ? 'cached' : 'streamed'})`, () => {
+  describe(`File ranges (${name}, ${how})`, () => {
     it('answers 200 with the whole file and Accept-Ranges when no Range is sent', async () => {
       const response = await get({});
       expect(response.code).toBe(200);

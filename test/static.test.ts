@@ -4,7 +4,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Data } from '../lib/data.ts';
 import { DirectoryLister } from '../lib/directory-listing.ts';
-import { FileCache } from '../lib/file-cache.ts';
+import { DEFAULT_MAX_FILE_SIZE, FileCache } from '../lib/file-cache.ts';
 import { errorPage } from '../lib/pages.ts';
 import { Registry } from '../lib/registry.ts';
 import { Resource, type IResource } from '../lib/resource.ts';
@@ -14,7 +14,7 @@ import { makeRequest, memoryLogger, render as renderResource, request, type Memo
 import { age, jumble, makeTree, type MadeTree } from './support/temp-tree.ts';
 
 /** The tree most tests serve. `big.bin` is larger than the cache limit, so it is always streamed. */
-const BIG = jumble(300 * 1024);
+const BIG = jumble(DEFAULT_MAX_FILE_SIZE + 300 * 1024);
 let tree: MadeTree;
 
 beforeAll(() => {
@@ -528,7 +528,7 @@ describe('File: streaming large files', () => {
   });
 
   it('cuts the connection when the file shrinks while it is being sent', async () => {
-    const scratch = makeTree({ 'shrinks.bin': jumble(200 * 1024) });
+    const scratch = makeTree({ 'shrinks.bin': jumble(DEFAULT_MAX_FILE_SIZE + 200 * 1024) });
     try {
       const channel = new StallingChannel();
       const req = makeRequest({ uri: '/shrinks.bin' }, null);

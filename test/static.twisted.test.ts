@@ -12,6 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Site } from '../lib/site.ts';
+import { DEFAULT_MAX_FILE_SIZE } from '../lib/file-cache.ts';
 import { File } from '../lib/static.ts';
 import { memoryLogger } from '../lib/testing.ts';
 import { jumble, makeTree, type MadeTree } from './support/temp-tree.ts';
@@ -42,7 +43,7 @@ interface Answer {
 // The served tree. `twenty.txt` is the 20-byte file of the reference's live range checks;
 // `big.bin` is larger than Loom's cache limit, so it is streamed; `link-out.txt` and
 // `.hidden` are where Loom is stricter than Twisted.
-const BIG = jumble(300 * 1024 + 5);
+const BIG = jumble(DEFAULT_MAX_FILE_SIZE + 5);
 let tree: MadeTree;
 let twisted: { child: ChildProcess; port: number } | null = null;
 let loom: { site: Site; port: number } | null = null;
