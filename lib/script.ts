@@ -154,16 +154,22 @@ class CompiledScript {
   readonly path: string;
   readonly sha1: string;
   readonly fn: ScriptFunction;
+  /**
+   * The module object `fn` was compiled in. Node keeps the source map in a weak map keyed
+   * by it, so holding it here keeps stack traces mapped for as long as this version runs.
+   */
+  readonly #holder: object;
   /** What each `require("…")` in the compiled code resolves to, by specifier. */
   readonly #imports: Map<string, ImportTarget>;
   /** The `require` handed to the script: built once per version, not once per request. */
   readonly require: (specifier: string) => unknown;
   #loading: Promise<void> | null = null;
 
-  constructor(path: string, sha1: string, fn: ScriptFunction, imports: Map<string, ImportTarget>) {
+  constructor(path: string, sha1: string, compiled: { fn: ScriptFunction; holder: object }, imports: Map<string, ImportTarget>) {
     this.path = path;
     this.sha1 = sha1;
-    this.fn = fn;
+    this.fn = compiled.fn;
+    this.#holder = compiled.holder;
     this.#imports = imports;
     this.require = (specifier) => this.#require(specifier);
   }
@@ -261,13 +267,13 @@ function compile(path: string, source: string, sha1: string): CompiledScript {
  * helpers, so no line of the script moves; `"use strict"` makes the script behave as the
  * ES module it was written as.
  */
-function compileFunction(path: string, code: string): ScriptFunction {
+function compileFunction(path: string, code: string): { fn: ScriptFunction; holder: object } {
   // tsx turns source maps on; a bare `node` (or a test runner) may not have.
   if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
   const holder = new Module(path) as Module & CompilingModule;
   holder.filename = path;
   holder._compile(`module.exports = function (exports, require, module, __filename, __dirname, registry, __file__, cache, recache) {"use strict";${code}\n};`, path);
-  return holder.exports as ScriptFunction;
+  return { fn: holder.exports as ScriptFunction, holder };
 }
 
 /** `Module#_compile`: undocumented, but the CommonJS loader's own path since Node 0.x. */

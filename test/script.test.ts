@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLoomError } from '../lib/errors.ts';
 import { Registry } from '../lib/registry.ts';
@@ -51,6 +53,12 @@ function rootFor(path: string, registry = new Registry()): IResource {
       return ResourceScript(path, registry);
     }
   })();
+}
+
+/** Run a full garbage collection (V8's `gc`, switched on for this process). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 afterAll(() => {
@@ -222,6 +230,8 @@ class Throws extends Resource {
 export const resource = new Throws();
 `);
     const resource = (await loadResourceScript(path)) as Resource & { render_GET(r: Request): string };
+    // Node keeps the map weakly; a collection must not lose it while the script is current.
+    collectGarbage();
     let stack = '';
     try {
       resource.render_GET(makeRequest());
