@@ -61,7 +61,7 @@ export interface CGIOptions {
  *
  * @example
  * #!/usr/bin/env -S npx tsx
- * import { runCGI } from 'loom-web/gateway';
+ * import { runCGI } from 'loom-web';
  * import { application } from './app.ts';
  * runCGI(application);
  */

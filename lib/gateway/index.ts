@@ -25,3 +25,5 @@ export { makeServer, type SimpleServer, type SimpleServerOptions } from './simpl
 export { GatewayServer, BodyQueue, type GatewayServerOptions } from './socket-server.ts';
 export { SCGIServer } from './scgi.ts';
 export { FastCGIServer } from './fastcgi.ts';
+export { compose, mapBody, addHeaders, type Middleware } from './middleware.ts';
+export { validator, type Violation, type ValidatorOptions } from './validator.ts';
