@@ -1,0 +1,83 @@
+/**
+ * What the workbook commands (`npm run lesson`, `grade`, `hint`, `solution`, `reset`)
+ * share: where the workbook is, how a command ends with a message instead of a stack,
+ * colours that appear only on a terminal, and a y/N question.
+ */
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
+import { isLoomError } from '../../lib/errors.ts';
+import { ROOT } from '../grading/subject.ts';
+
+/**
+ * The folder holding `lessons/`, `exercises/`, `solutions/` and the progress file: the
+ * repository, unless `LOOM_ROOT` names another one (the runner's own tests use that to
+ * point the commands at small fixture workbooks).
+ */
+export function workbookRoot(): string {
+  const override = process.env.LOOM_ROOT;
+  return override === undefined || override === '' ? ROOT : resolve(override);
+}
+
+/** A mistake the person at the keyboard can fix; printed as its message alone. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * Run a command's `main`, turning its outcome into an exit code. Expected failures
+ * (a `UsageError`, or a `LoomError` such as a busy port) print their message alone; a
+ * stack is kept for real bugs, where it is what you need.
+ */
+export function runMain(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError || isLoomError(error)) process.stderr.write(`${error.message}\n`);
+      else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+/** True when `stream` is a terminal that wants colour (honours `NO_COLOR`). */
+export function wantsColor(stream: { isTTY?: boolean }): boolean {
+  return stream.isTTY === true && (process.env.NO_COLOR ?? '') === '';
+}
+
+/** ANSI styles that turn into plain text when `on` is false. */
+export function palette(on: boolean) {
+  const wrap = (code: string) => (text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+  return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
+}
+
+/** The palette type, for functions that take one. */
+export type Palette = ReturnType<typeof palette>;
+
+/** The width `text` takes on screen (ANSI colour codes take none). */
+export function visibleLength(text: string): number {
+  return stripVTControlCharacters(text).length;
+}
+
+/**
+ * Ask `question` and resolve true only for an answer starting with y or Y. An empty
+ * answer, anything else, or the input ending is a no: the safe default for a question
+ * that guards lost work.
+ */
+export function confirm(question: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const rl = createInterface({ input, output, terminal: false });
+    let answered = false;
+    rl.once('line', (answer) => {
+      answered = true;
+      rl.close();
+      resolvePromise(/^\s*y/i.test(answer));
+    });
+    rl.once('close', () => {
+      if (!answered) resolvePromise(false);
+    });
+    output.write(question);
+  });
+}

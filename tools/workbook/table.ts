@@ -1,0 +1,22 @@
+/**
+ * Plain-text tables for the terminal: `npm run lesson` lists lessons with one, and
+ * `npm run grade` prints its progress table with another. Columns are as wide as their
+ * widest cell; colour codes take no width. Tests: `test/tools/table.test.ts`.
+ */
+import { visibleLength } from './cli.ts';
+
+/** How a column's cells line up. @default 'left' */
+export type Align = 'left' | 'right';
+
+/** Lay out `rows` under `headers`, two spaces between columns, no trailing spaces. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
+  const widths = headers.map((h, col) => Math.max(visibleLength(h), ...rows.map((row) => visibleLength(row[col] ?? ''))));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, col) => pad(cell, widths[col] ?? 0, align[col] ?? 'left')).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function pad(cell: string, width: number, align: Align): string {
+  const room = ' '.repeat(Math.max(0, width - visibleLength(cell)));
+  return align === 'right' ? room + cell : cell + room;
+}
