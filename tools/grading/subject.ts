@@ -21,11 +21,17 @@ export function subjectKind(): 'exercise' | 'solution' {
   return process.env.LOOM_SUBJECT === 'solution' ? 'solution' : 'exercise';
 }
 
-/** The path of `file` for the exercise whose test lives at `testUrl`. */
+/**
+ * The path of `file` for the exercise whose test lives at `testUrl`. The solution of
+ * `exercises/NN-slug/` is in the `solutions/NN-slug/` beside that `exercises/` folder
+ * (for the real workbook: under {@link ROOT}; the runner's tests grade fixture workbooks
+ * kept elsewhere).
+ */
 export function subjectPath(testUrl: string, file: string): string {
   const exerciseDir = dirname(fileURLToPath(testUrl));
   if (subjectKind() === 'exercise') return join(exerciseDir, file);
-  const solution = join(ROOT, 'solutions', basename(exerciseDir), file);
+  const workbook = dirname(dirname(exerciseDir));
+  const solution = join(workbook, 'solutions', basename(exerciseDir), file);
   if (!existsSync(solution)) throw new Error(`No reference solution at ${solution}`);
   return solution;
 }
