@@ -1,0 +1,31 @@
+/**
+ * Runs one of the workbook commands (tools/*.ts) as a child process, the way
+ * `npm run NAME` does but without npm in between: `node --import tsx tools/NAME.ts`.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../../tools/grading/subject.ts';
+
+/** How a command ended. */
+export interface ToolRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run `tools/<script>` with `args`, the workbook at `root`, and wait for it to exit. */
+export function runTool(script: string, args: readonly string[], options: { root: string; env?: Record<string, string> }): Promise<ToolRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', script), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOOM_ROOT: options.root, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run solution NN`: shows the reference solution of exercise NN, once your own
+ * passes (`npm run grade NN` records that in the progress file). Reading it after
+ * solving is how you compare approaches; reading it before is how you skip the
+ * learning, so that takes `-- --force`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeItems, findItem, listExercises, type Exercise } from './workbook/catalog.ts';
+import { palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { loadProgress, progressOf } from './workbook/progress.ts';
+
+const USAGE = 'Usage: npm run solution NN [-- --force]';
+
+runMain(async () => {
+  const { values, positionals } = parseOptions(process.argv.slice(2));
+  const root = workbookRoot();
+  const exercises = listExercises(root);
+  if (positionals.length === 0) throw new UsageError(`Which exercise? ${USAGE}`);
+  const exercise = findItem(exercises, positionals[0]!);
+  if (exercise === undefined) throw new UsageError(`There is no exercise ${positionals[0]}. The exercises are: ${describeItems(exercises)}.`);
+  const n = exercise.number;
+  if (values.force !== true && progressOf(loadProgress(root), exercise.name).status !== 'passed') {
+    console.error([
+      `The solution to ${exercise.name} opens once your exercise passes: npm run grade ${n}`,
+      `Stuck? npm run hint ${n} gives a hint at a time. To read it anyway: npm run solution ${n} -- --force`,
+    ].join('\n'));
+    return 1;
+  }
+  console.log(formatSolution(root, exercise));
+  return 0;
+});
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean', short: 'f' } } });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+/** Each solution file, under a heading naming it, then how to compare it with yours. */
+function formatSolution(root: string, exercise: Exercise): string {
+  const paint = palette(wantsColor(process.stdout));
+  const files = exercise.starterFiles.map((f) => join(exercise.solutionDir, basename(f))).filter((f) => existsSync(f));
+  if (files.length === 0) throw new UsageError(`There is no reference solution for ${exercise.name} yet (looked in ${relative(root, exercise.solutionDir)}/).`);
+  const blocks = files.map((f) => `${paint.bold(`── ${relative(root, f)} ──`)}\n\n${readFileSync(f, 'utf8').trimEnd()}`);
+  const compare = files.map((f) => `git diff --no-index ${relative(root, join(exercise.dir, basename(f)))} ${relative(root, f)}`);
+  return [...blocks, paint.dim(`Compare with yours:\n  ${compare.join('\n  ')}`)].join('\n\n');
+}
