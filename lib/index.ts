@@ -65,7 +65,7 @@ export {
 } from './guard/index.ts';
 export { ASISProcessor, asisProcessor } from './asis.ts';
 export {
-  GatewayResource, ThreadPool, appRef, loadApplication, loadGatewayResource, makeServer, runCGI, SCGIServer, FastCGIServer,
+  GatewayResource, ThreadPool, getThreadPool, appRef, loadApplication, loadGatewayResource, makeServer, runCGI, SCGIServer, FastCGIServer,
   compose, mapBody, addHeaders, validator, ENVIRON_PREFIX,
   type AppRef, type Application, type Chunk, type Environ, type ErrorStream, type Header, type InputStream, type StartResponse,
   type Write, type Middleware, type ThreadPoolOptions, type GatewayResourceOptions, type LoadGatewayOptions, type SimpleServer,

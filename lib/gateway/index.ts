@@ -17,7 +17,7 @@ export { ENVIRON_PREFIX, GATEWAY_VERSION } from './spec.ts';
 export { ApplicationRun, type ResponseOutput } from './handler.ts';
 export { environFromCgi, environFromRequest, completeEnviron } from './environ.ts';
 export { BlockingInput, LogErrorStream } from './input.ts';
-export { ThreadPool, type CallHandle, type CallSink, type CallSpec, type ThreadPoolOptions } from './pool.ts';
+export { ThreadPool, getThreadPool, type CallHandle, type CallSink, type CallSpec, type ThreadPoolOptions } from './pool.ts';
 export { GatewayResource, type GatewayResourceOptions } from './resource.ts';
 export { appRef, loadApplication, loadGatewayResource, parseGatewaySpec, type LoadGatewayOptions } from './loader.ts';
 export { runCGI, cgiHead, type CGIOptions } from './cgi.ts';

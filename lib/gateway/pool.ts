@@ -421,3 +421,20 @@ function count(value: number | undefined, fallback: number, name: string, least:
   }
   return value;
 }
+
+// #region gateway-get-thread-pool
+let shared: ThreadPool | null = null;
+
+/**
+ * The process's shared pool, started on first use: what a lesson or a small program
+ * passes to `GatewayResource` (Twisted's `reactor.getThreadPool()`). Its threads never
+ * keep the process alive. A server that owns its lifecycle makes its own pool instead.
+ */
+export function getThreadPool(): ThreadPool {
+  if (shared === null || !shared.started) {
+    shared = new ThreadPool({ minThreads: 1, maxThreads: 4 });
+    shared.start();
+  }
+  return shared;
+}
+// #endregion gateway-get-thread-pool

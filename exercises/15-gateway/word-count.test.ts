@@ -1,0 +1,51 @@
+/**
+ * Grades exercise 15: your `application` runs on worker threads through a
+ * GatewayResource, the way lesson 15 serves one, and each request goes through a Site
+ * in memory. A failure shows the request sent and the response received.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayResource, ThreadPool, appRef } from '../../lib/index.ts';
+import { FakeClock, request } from '../../lib/testing.ts';
+import { subject, subjectPath } from '../../tools/grading/subject.ts';
+import { expectResponse } from '../../tools/grading/wire.ts';
+
+const FILE = 'word-count.ts';
+const exported = await subject<typeof import('./word-count.ts')>(import.meta.url, FILE);
+
+describe('word-count application', () => {
+  // One pool for the whole file: starting worker threads is the slow part.
+  const pool = new ThreadPool({ minThreads: 1, maxThreads: 1 });
+  const resource = new GatewayResource(new FakeClock(), pool, appRef(subjectPath(import.meta.url, FILE), 'application'));
+  beforeAll(() => pool.start());
+  afterAll(() => pool.stop());
+
+  const post = (body: string | Uint8Array) => request(resource, { method: 'POST', uri: '/', body, headers: { 'Content-Type': 'text/plain' } });
+
+  it('exports a function named application', () => {
+    expect(typeof exported.application).toBe('function');
+  });
+
+  it('counts the lines and words of a POST body', async () => {
+    expectResponse(await post('the quick brown\nfox jumps\n'), {
+      code: 200, body: 'lines=2 words=5\n', headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
+  });
+
+  it('counts a last line that has no newline, and any run of spaces or tabs as one gap', async () => {
+    expectResponse(await post('  one\t\ttwo  \nthree'), { code: 200, body: 'lines=2 words=3\n' });
+  });
+
+  it('answers lines=0 words=0 for an empty body', async () => {
+    expectResponse(await post(''), { code: 200, body: 'lines=0 words=0\n' });
+  });
+
+  it('reads a large body to its end (20 000 lines)', async () => {
+    expectResponse(await post('a b c d\n'.repeat(20_000)), { code: 200, body: 'lines=20000 words=80000\n' });
+  });
+
+  it('answers a GET with 405 Method Not Allowed and Allow: POST', async () => {
+    expectResponse(await request(resource, { uri: '/' }), {
+      code: 405, body: 'Send the text as a POST.\n', headers: { allow: 'POST' },
+    });
+  });
+});
