@@ -1,0 +1,134 @@
+/**
+ * `npm run lesson`: lists the lessons. `npm run lesson NN [-- --trace]`: runs lesson
+ * NN's example server.
+ *
+ * The example (`lessons/NN-slug/example.ts`, the `LessonExample` of lessons/lesson.ts)
+ * builds a Site; this runner makes it listen on 127.0.0.1, on port 8000 + NN unless
+ * `PORT` says otherwise, prints `Listening on http://127.0.0.1:PORT/` and the requests
+ * the lesson suggests, and closes the Site on Ctrl-C. With `--trace`, every request's
+ * walk through the resource tree is printed as it finishes (lib/trace.ts).
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EventTracer, formatTrace } from '../lib/trace.ts';
+import type { Site, SiteOptions } from '../lib/site.ts';
+import { curlFor, type LessonExample, type Try } from '../lessons/lesson.ts';
+import { describeItems, findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
+import { palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { loadProgress, progressOf } from './workbook/progress.ts';
+import { formatTable } from './workbook/table.ts';
+
+const USAGE = 'Usage: npm run lesson [NN] [-- --trace]';
+
+runMain(async () => {
+  const { values, positionals } = parseOptions(process.argv.slice(2));
+  const root = workbookRoot();
+  const lessons = listLessons(root);
+  if (positionals.length === 0) {
+    console.log(formatLessonList(root, lessons));
+    return 0;
+  }
+  const lesson = findItem(lessons, positionals[0]!);
+  if (lesson === undefined) {
+    throw new UsageError(`There is no lesson ${positionals[0]}. The lessons are: ${describeItems(lessons)}.\n(npm run lesson lists them with their titles.)`);
+  }
+  await runLesson(lesson, values.trace === true);
+});
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: { trace: { type: 'boolean', short: 't' } } });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+/** The lesson list, with a ✓ beside lessons whose exercise passes. */
+function formatLessonList(root: string, lessons: readonly Lesson[]): string {
+  if (lessons.length === 0) return 'There are no lessons yet.';
+  const paint = palette(wantsColor(process.stdout));
+  const progress = loadProgress(root);
+  const exercises = listExercises(root);
+  const rows = lessons.map((lesson) => {
+    const exercise = exercises.find((e) => e.number === lesson.number);
+    const done = exercise !== undefined && progressOf(progress, exercise.name).status === 'passed';
+    return [done ? paint.green('✓') : ' ', lesson.number, lesson.title, paint.dim(lesson.summary)];
+  });
+  return [
+    formatTable(['', '#', 'lesson', 'what it teaches'], rows),
+    '',
+    'Run one: npm run lesson NN (add -- --trace to see each request walk the resource tree).',
+    '✓ marks a lesson whose exercise passes (npm run grade NN).',
+  ].join('\n');
+}
+
+async function runLesson(lesson: Lesson, trace: boolean): Promise<void> {
+  const port = portFor(lesson);
+  const example = await loadExample(lesson);
+  const options: SiteOptions = trace ? { tracer: printingTracer() } : {};
+  const site = await example.createSite(options);
+  let url: string;
+  try {
+    url = (await site.listen(`tcp:${port}:interface=127.0.0.1`)).url;
+  } catch (error) {
+    await site.close();
+    throw error;
+  }
+  stopOnSignals(site);
+  console.log(`Listening on ${url}`);
+  console.log(formatTries(example.tryThis, url, lesson, trace));
+}
+
+/** `PORT` if set (0 picks any free port), else 8000 + the lesson number. */
+function portFor(lesson: Lesson): number {
+  const given = process.env.PORT;
+  if (given === undefined || given === '') return 8000 + Number(lesson.number);
+  if (!/^\d+$/.test(given) || Number(given) > 65535) throw new UsageError(`PORT must be a port number from 0 to 65535, not "${given}".`);
+  return Number(given);
+}
+
+async function loadExample(lesson: Lesson): Promise<LessonExample> {
+  const module = (await import(pathToFileURL(lesson.examplePath).href)) as Partial<LessonExample>;
+  if (typeof module.createSite !== 'function' || !Array.isArray(module.tryThis)) {
+    throw new UsageError(`lessons/${lesson.name}/example.ts must export createSite(options) and tryThis (see lessons/lesson.ts).`);
+  }
+  return module as LessonExample;
+}
+
+/** A tracer that prints each request's walk when the request ends. */
+function printingTracer(): EventTracer {
+  const color = wantsColor(process.stdout);
+  return new EventTracer((events) => process.stdout.write(`\n${formatTrace(events, { color })}\n`));
+}
+
+/** What to try: each suggestion's note, then its curl command (or the URL, for a browser). */
+function formatTries(tries: readonly Try[], url: string, lesson: Lesson, trace: boolean): string {
+  const paint = palette(wantsColor(process.stdout));
+  const lines = tries.length === 0 ? [] : ['', 'Try:'];
+  for (const t of tries) {
+    lines.push(paint.dim(`  # ${t.note}`));
+    lines.push(t.browser === true ? `  open ${url.replace(/\/$/, '')}${t.path} in a browser` : `  ${curlFor(t, url)}`);
+  }
+  lines.push('', trace ? 'Each request is traced below as it finishes. Ctrl-C stops the server.'
+    : `Ctrl-C stops the server. To watch each request walk the resource tree: npm run lesson ${lesson.number} -- --trace`);
+  return lines.join('\n');
+}
+
+/**
+ * Close the Site on Ctrl-C (SIGINT) or SIGTERM, then exit 0: stopping is the normal end
+ * of a lesson server, not a failure. Closing lets requests in flight finish; a second
+ * Ctrl-C stops at once.
+ */
+function stopOnSignals(site: Site): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(0);
+    stopping = true;
+    site.close().then(() => process.exit(0), (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
