@@ -36,12 +36,10 @@ export class Data extends Resource {
     this.#length = String(this.data.byteLength);
   }
 
-  // #region data-render
   /** Send the bytes. HEAD comes here too (through `Resource.render_HEAD`) and gets the headers only. */
   render_GET(request: Request): Uint8Array | string {
     request.setHeader('content-type', this.type);
     request.setHeader('content-length', this.#length);
     return request.method === 'HEAD' ? '' : this.data;
   }
-  // #endregion data-render
 }

@@ -82,14 +82,12 @@ export class DirectoryLister extends Resource {
     this.within = options.within ?? null;
   }
 
-  // #region listing-render
   /** Answer with the listing page (`text/html; charset=utf-8`). HEAD gets the same headers. */
   async render_GET(request: Request): Promise<string> {
     const entries = await this.entries();
     request.setHeader('content-type', 'text/html; charset=utf-8');
     return listingHTML(percentDecode(request.uri), entries);
   }
-  // #endregion listing-render
 
   // #region listing-entries
   /** The rows of the listing: directories first, then files, each sorted by name. */
@@ -120,7 +118,6 @@ export class DirectoryLister extends Resource {
   // #endregion listing-entries
 }
 
-// #region listing-html
 /** The listing page for `title` (the decoded request URI) and its rows. Every name is escaped. */
 export function listingHTML(title: string, entries: readonly ListingEntry[]): string {
   const heading = `Directory listing for ${escapeHTML(title)}`;
@@ -155,7 +152,6 @@ ${rows.join('\n')}
 </html>
 `;
 }
-// #endregion listing-html
 
 /**
  * A size as a listing shows it: `512B`, `4K`, `12M`, `3G`. Whole units, rounded down,

@@ -61,7 +61,6 @@ export interface FileCacheOptions {
   racyWindowMs?: number;
 }
 
-// #region file-cache-version
 /** The version of a file of `size` bytes last modified at `mtimeMs`, with its validators. */
 export function versionOf(size: number, mtimeMs: number): FileVersion {
   return {
@@ -72,7 +71,6 @@ export function versionOf(size: number, mtimeMs: number): FileVersion {
     lastModified: datetimeToString(Math.ceil(mtimeMs / 1000)),
   };
 }
-// #endregion file-cache-version
 
 interface Entry extends CachedFile {
   readonly ctimeMs: number;
@@ -110,7 +108,6 @@ export class FileCache {
   }
   // #endregion file-cache-get
 
-  // #region file-cache-remember
   /**
    * Make a {@link CachedFile} of `body`, read from `path` at the version `stat` shows
    * (take `stat` from the open file, before reading). It is remembered unless the file
@@ -128,7 +125,6 @@ export class FileCache {
     }
     return entry;
   }
-  // #endregion file-cache-remember
 
   /** Forget `path`. */
   delete(path: string): void {

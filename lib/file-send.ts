@@ -83,7 +83,6 @@ function drained(request: Request, signal: AbortSignal): Promise<void> {
 }
 // #endregion file-send-stream
 
-// #region file-send-read-whole
 /**
  * Read `size` bytes from the start of `fd` into a buffer of its own. Not a slice of Node's
  * shared pool: the cache may keep it for a long time, and a slice would pin the whole
@@ -111,7 +110,6 @@ export async function readWhole(fd: number, size: number): Promise<Buffer> {
   }
   return filled === size ? body : body.subarray(0, filled);
 }
-// #endregion file-send-read-whole
 
 /** `fs.read` of `buffer.length` bytes at `position`, as a Promise of the count read. */
 function readAt(fd: number, buffer: Uint8Array, position: number): Promise<number> {

@@ -22,7 +22,6 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import mimeTypes from 'mime-types';
 
-// #region mime-overrides
 /**
  * The types Twisted sets over the system table, kept so that the same file gets the
  * same type from Loom as from `twistd web`. Patches and source text are shown in the
@@ -39,7 +38,6 @@ export const TWISTED_TYPE_OVERRIDES: ReadonlyMap<string, string> = new Map([
   ['.xul', 'application/vnd.mozilla.xul+xml'],
   ['.patch', 'text/plain'],
 ]);
-// #endregion mime-overrides
 
 /** Extensions that name a compression rather than a type: Twisted's `File.contentEncodings`. */
 export const DEFAULT_CONTENT_ENCODINGS: ReadonlyMap<string, string> = new Map([

@@ -64,7 +64,6 @@ export type RangePlan =
 
 const DIGITS = /^\d+$/;
 
-// #region ranges-parse
 /**
  * Parse a `Range` header value into the ranges it asks for, or `null` when it is not a
  * byte-range header Loom understands (no `=`, another unit, a bound that is not a
@@ -98,9 +97,7 @@ function parseRangeSpec(text: string): RangeSpec | null {
   if (first !== null && last !== null && first > last) return null;
   return { first, last };
 }
-// #endregion ranges-parse
 
-// #region ranges-resolve
 /**
  * Where `spec` falls in a file of `size` bytes, or `null` when it does not overlap the
  * file at all (a start at or past the end, a zero-length suffix, any range of an empty
@@ -118,7 +115,6 @@ export function resolveRange(spec: RangeSpec, size: number): ByteRange | null {
   }
   return start >= end || start >= size ? null : { start, length: end - start };
 }
-// #endregion ranges-resolve
 
 // #region ranges-plan
 /**

@@ -251,7 +251,6 @@ export class File extends Resource {
     return this.#childFor({ path: this.path, name: '.', stat, real: this.followSymlinks ? null : this.#realPath() });
   }
 
-  // #region static-child-for
   /** The resource for something found: a processor's, when its extension has one, else a File. */
   #childFor(found: Found): IResource {
     const processor = processorFor(this.processors, found.name);
@@ -262,7 +261,6 @@ export class File extends Resource {
     child.#root = this.#root ?? this.#realPath();
     return child;
   }
-  // #endregion static-child-for
 
   /** A File for `path` with this one's settings (Twisted's `createSimilarFile`). Subclasses keep the `(path, options)` constructor. */
   createSimilarFile(path: string): File {
@@ -328,7 +326,6 @@ export class File extends Resource {
     throw error;
   }
 
-  // #region static-send-open-file
   /**
    * A file the cache may hold is read whole (blocking only when it is small) and
    * remembered; a larger one, or any file when there is no cache, is streamed.
@@ -357,7 +354,6 @@ export class File extends Resource {
     }
     return this.#sendBytes(request, cache.remember(this.path, opened, body, started));
   }
-  // #endregion static-send-open-file
 
   // #region static-send-bytes
   /** Answer from bytes in memory. */
@@ -375,7 +371,6 @@ export class File extends Resource {
   }
   // #endregion static-send-bytes
 
-  // #region static-send-stream
   /** Answer from an open file, streaming the bytes with backpressure. Closes `fd` in every case. */
   #sendStream(request: Request, fd: number, version: FileVersion): RenderResult {
     if (isNotModified(request, version)) {
@@ -393,9 +388,7 @@ export class File extends Resource {
     streamParts(request, fd, parts, plan.kind === 'multipart' ? plan.trailer : EMPTY, this);
     return NOT_DONE_YET;
   }
-  // #endregion static-send-stream
 
-  // #region static-plan
   /**
    * Which bytes to send. HEAD describes the whole file; a `Range` is honoured for GET only,
    * and only while `If-Range` (when sent) still names this version of the file.
@@ -434,7 +427,6 @@ export class File extends Resource {
         unreachable(plan);
     }
   }
-  // #endregion static-plan
 
   /** The type and encoding of this file, worked out from its name once. */
   #contentType(): TypeAndEncoding {
