@@ -527,6 +527,23 @@ describe('File: streaming large files', () => {
     await channel.closedFile(() => !isOpenOn(opened[0]!, tree.path('big.bin')));
   });
 
+  it('closes a large file it opened only for HEAD, a 304 or a 416', async () => {
+    const opened: number[] = [];
+    class Watched extends File {
+      override openForReading(): number {
+        const fd = super.openForReading();
+        opened.push(fd);
+        return fd;
+      }
+    }
+    const root = new Watched(tree.root);
+    const since = (await request(root, { uri: '/big.bin', method: 'HEAD' })).headers.getLast('last-modified')!;
+    await request(root, { uri: '/big.bin', headers: { 'if-modified-since': since } });
+    await request(root, { uri: '/big.bin', headers: { range: 'bytes=99999999-' } });
+    expect(opened).toHaveLength(3);
+    for (const fd of opened) expect(isOpenOn(fd, tree.path('big.bin'))).toBe(false);
+  });
+
   it('cuts the connection when the file shrinks while it is being sent', async () => {
     const scratch = makeTree({ 'shrinks.bin': jumble(DEFAULT_MAX_FILE_SIZE + 200 * 1024) });
     try {
