@@ -21,7 +21,9 @@
  * - imports of other modules are loaded once, like Python modules imported by an `.rpy`;
  *   an import of `lib/` gives the very module instances the server runs, so a script's
  *   `Resource` is the server's `Resource`;
- * - `ResourceScriptDirectory` refuses segments that would leave its directory.
+ * - `ResourceScriptDirectory` refuses segments that would leave its directory;
+ * - a `ResourceScriptWrapper` whose script makes a leaf hands the leaf the whole path
+ *   (Twisted asks the leaf for a child, so such a root answers 404 everywhere).
  * Left out: `.epy` (`PythonScript`) and `.rtl` (`ResourceTemplate`) files.
  * Tests: `test/script.test.ts`. Lesson 09 (rsx-scripts) teaches it.
  */
@@ -104,7 +106,7 @@ export class ResourceScriptWrapper extends Resource {
   override getChildWithDefault(name: string, request: Request): IResource {
     const compiled = compiledVersionOf(this.path);
     if (!compiled.ready) return new LoadingScript(compiled, this.registry, name);
-    return runScript(compiled, this.registry).getChildWithDefault(name, request);
+    return childOf(runScript(compiled, this.registry), name, request);
   }
 }
 
@@ -409,13 +411,25 @@ class LoadingScript extends Resource {
   override render(request: Request): RenderResult {
     this.#compiled.load().then(() => {
       let resource = runScript(this.#compiled, this.#registry);
-      if (this.#childName !== null) resource = resource.getChildWithDefault(this.#childName, request);
+      if (this.#childName !== null) resource = childOf(resource, this.#childName, request);
       render(request, getChildForRequest(resource, request, request.site?.tracer ?? null));
     }).catch((error: unknown) => processingFailed(request, error, this));
     return NOT_DONE_YET;
   }
 }
 // #endregion script-loading
+
+/**
+ * The child `name` of a wrapped script's resource. Traversal has already moved `name` to
+ * `prepath`, because the wrapper is not a leaf; when the script's resource is one, the
+ * segment goes back, so the leaf sees the whole rest of the path. (Twisted asks the leaf
+ * for a child anyway, so a leaf root script answers 404 for every path.)
+ */
+function childOf(resource: IResource, name: string, request: Request): IResource {
+  if (!resource.isLeaf) return resource.getChildWithDefault(name, request);
+  request.postpath.unshift(request.prepath.pop()!);
+  return resource;
+}
 
 function isMissingFile(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';

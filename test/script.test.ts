@@ -317,6 +317,22 @@ export const resource = root;
     write(dir, 'root.rsx.ts', textScript('replaced'));
     expect((await render(wrapper)).text).toBe('replaced');
   });
+  it('hands a leaf made by the script the whole path, the first segment included', async () => {
+    const dir = scriptsDir({ 'leaf-helper.ts': 'export const tag = "leaf";\n' });
+    const path = write(dir, 'leaf-root.rsx.ts', `import { Resource, type Request } from 'LIB';
+import { tag } from './leaf-helper.ts';
+class Leaf extends Resource {
+  override isLeaf = true;
+  render_GET(request: Request) { return tag + ' prepath=' + request.prepath.join('/') + ' postpath=' + request.postpath.join('/'); }
+}
+export const resource = new Leaf();
+`);
+    const wrapper = new ResourceScriptWrapper(path);
+    const cold = await request(wrapper, { uri: '/a/b' }); // the helper is new: the script is still loading
+    expect(cold.text).toBe('leaf prepath= postpath=a/b');
+    expect((await request(wrapper, { uri: '/a/b' })).text).toBe(cold.text);
+    expect((await request(wrapper, { uri: '/' })).text).toBe('leaf prepath= postpath=');
+  });
 });
 
 describe('ResourceScriptDirectory', () => {

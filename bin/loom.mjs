@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The `loom` program. Loom is TypeScript, so first register tsx's loader (it also turns on
+// source maps, so stack traces name .ts lines), then run lib/app/cli.ts.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../lib/app/cli.ts');
+const code = await main(process.argv.slice(2));
+// Exit now: a keep-alive socket or a worker thread must not keep a stopped server alive.
+process.exit(code);

@@ -1,0 +1,325 @@
+/**
+ * @module
+ * `loom web`: serve a folder, a resource script, a class or a gateway application from
+ * the command line.
+ *
+ * `loom web --path ./site` serves `./site` as a `File` tree in which `.rsx.ts` files are
+ * resource scripts, `.cgi` files CGI programs and `.asis` files as-is responses. Options
+ * that change that File (`--mime-type`, `--ignore-ext`, `--allow-ignore-ext`,
+ * `--processor`) must come after `--path`, because they are applied in order, to the
+ * root made so far; `--index` replaces the list of index names. The root options
+ * (`--path`, `--resource-script`, `--class`, `--gateway`) replace each other: the last
+ * one wins.
+ *
+ * Twisted counterpart: `twisted.web.tap` (`twistd web`, `python -m twisted web`).
+ * Loom differs:
+ * - `.asis` is installed beside `.rsx.ts` (Twisted's `.rpy`) and `.cgi`; there is no `.epy`;
+ * - `--path`, `--resource-script` and `--processor` check that what they name exists,
+ *   so a typo is a usage error now rather than a 404 or a 500 later;
+ * - `--processor .ext=MODULE:EXPORT` names a module file (or one of Loom's own exports,
+ *   `--processor .php=PHPScript`) instead of a Python dotted name;
+ * - `--gateway ./app.ts:application` (with `--gateway-threads N`) is Twisted's `--wsgi`;
+ * - `--index` only applies to a `--path` root, and says so, where Twisted sets it on any
+ *   root and nothing happens;
+ * - it runs in the foreground; access lines go to standard output unless `--logfile`.
+ * Left out for now: `--https`, `--user`, `--personal`, `--add-header`, `--notracebacks`.
+ * Tests: `test/app/web.test.ts` (in memory) and `test/app/cli.test.ts` (the real program).
+ * Lesson 25 (running-a-server) teaches it; lesson 23 configures a File the same way.
+ */
+
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ASISProcessor } from '../asis.ts';
+import { CGIScript } from '../cgi.ts';
+import { isLoomError } from '../errors.ts';
+import { loadGatewayResource } from '../gateway/loader.ts';
+import type { Logger } from '../logger.ts';
+import { Resource, type IResource } from '../resource.ts';
+import type { Request } from '../request.ts';
+import { ResourceScript, ResourceScriptWrapper } from '../script.ts';
+import { Site, type ListeningPort, type SiteOptions } from '../site.ts';
+import { File, type Processor } from '../static.ts';
+import { usageError, type CommandSpec } from './options.ts';
+
+/** Where `loom web` listens when no `--listen` or `--port` is given (Twisted's default). */
+export const DEFAULT_LISTEN = 'tcp:8080';
+
+// #region web-default-processors
+/**
+ * The processors a `--path` root starts with: resource scripts, CGI programs and as-is
+ * files. Twisted's `twistd web --path` installs `.rpy`, `.epy` and `.cgi`.
+ */
+export function defaultProcessors(): Map<string, Processor> {
+  return new Map<string, Processor>([
+    ['.rsx.ts', ResourceScript],
+    ['.cgi', (path, registry) => new CGIScript(path, registry)],
+    ['.asis', (path, registry) => new ASISProcessor(path, registry)],
+  ]);
+}
+// #endregion web-default-processors
+
+/** What the root of the site will be. Later root options replace earlier ones. */
+export type RootChoice =
+  | { readonly kind: 'demo' }
+  | { readonly kind: 'path'; readonly file: File; readonly processors: Map<string, Processor>; readonly pending: PendingProcessor[] }
+  | { readonly kind: 'resource-script'; readonly path: string }
+  | { readonly kind: 'class'; readonly spec: string }
+  | { readonly kind: 'gateway'; readonly spec: string };
+
+/** A `--processor` whose module is loaded when the site is built (loading is asynchronous). */
+export interface PendingProcessor {
+  readonly ext: string;
+  readonly spec: string;
+}
+
+/** Everything `loom web`'s options say. */
+export interface WebConfig {
+  root: RootChoice;
+  /** Endpoints from `--listen`, in order. */
+  readonly listen: string[];
+  /** Endpoints from `--port`, added after the `--listen` ones (as Twisted does). */
+  readonly ports: string[];
+  /** Index names from `--index`; when any are given they replace the File's list. */
+  readonly indexes: string[];
+  logfile: string | null;
+  displayTracebacks: boolean;
+  gatewayThreads: number | null;
+  /** The folder relative paths are taken from. */
+  readonly cwd: string;
+}
+
+// #region web-options
+/** The options of `loom web`, in the order `--help` lists them; relative paths are taken from `cwd`. */
+export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> {
+  return {
+    name: 'web',
+    description: 'Serve a directory (with resource scripts, CGI programs and as-is files), a resource script,\n' +
+      'a resource class or a gateway application over HTTP, in the foreground. Ctrl-C stops it.',
+    initial: () => ({
+      root: { kind: 'demo' }, listen: [], ports: [], indexes: [], logfile: null, displayTracebacks: false, gatewayThreads: null, cwd,
+    }),
+    options: [
+      { name: 'listen', value: 'ENDPOINT', help: `Listen on ENDPOINT, e.g. tcp:8080:interface=127.0.0.1 or unix:/tmp/web.sock. Repeatable. [default: ${DEFAULT_LISTEN}]`,
+        apply: (c, v) => void c.listen.push(v) },
+      { name: 'port', short: 'p', value: 'PORT', help: 'Listen on PORT (a number or an endpoint), after any --listen.',
+        apply: (c, v) => void c.ports.push(v) },
+      { name: 'path', value: 'DIR', help: 'Serve DIR (or one file): .rsx.ts files run as resource scripts, .cgi as CGI, .asis as-is.',
+        apply: (c, v) => setPathRoot(c, v) },
+      { name: 'resource-script', value: 'FILE', help: 'Use the resource script FILE (.rsx.ts) as the root, run again on every request.',
+        apply: (c, v) => void (c.root = { kind: 'resource-script', path: existing(c, v, '--resource-script', 'file') }) },
+      { name: 'class', value: 'MODULE:EXPORT', help: 'Use new EXPORT() from MODULE (a resource class) as the root.',
+        apply: (c, v) => void (c.root = { kind: 'class', spec: v }) },
+      { name: 'gateway', value: 'MODULE:EXPORT', help: 'Serve the gateway application EXPORT of MODULE on worker threads (Twisted\'s --wsgi).',
+        apply: (c, v) => void (c.root = { kind: 'gateway', spec: v }) },
+      { name: 'gateway-threads', value: 'N', help: 'Worker threads for --gateway. [default: 4]',
+        apply: (c, v) => void (c.gatewayThreads = positiveInteger(v, '--gateway-threads')) },
+      { name: 'index', short: 'i', value: 'NAME', help: 'A file name to try for a directory; repeatable. Replaces the default list (index, index.html, index.htm, index.rsx.ts).',
+        apply: (c, v) => void c.indexes.push(v) },
+      { name: 'mime-type', short: 'm', value: 'TYPE', help: 'The type of files whose extension is unknown. Only after --path. [default: text/html]',
+        apply: (c, v) => void (fileRoot(c, 'mime-type').file.defaultType = v) },
+      { name: 'ignore-ext', value: 'EXT', help: 'Also try NAME+EXT for a NAME that does not exist (e.g. .html); repeatable, tried in order. Only after --path.',
+        apply: (c, v) => fileRoot(c, 'ignore-ext').file.ignoreExt(v) },
+      { name: 'allow-ignore-ext', help: 'Serve foo.* for a request for foo. Only after --path.',
+        apply: (c) => fileRoot(c, 'allow-ignore-ext').file.ignoreExt('*') },
+      { name: 'processor', value: 'EXT=MODULE:EXPORT', help: 'Make files ending in EXT resources of EXPORT (a class or function), e.g. .php=PHPScript. Only after --path.',
+        apply: (c, v) => addProcessor(c, v) },
+      { name: 'logfile', short: 'l', value: 'FILE', help: 'Write the access log (combined format) to FILE. [default: standard output]',
+        apply: (c, v) => void (c.logfile = v) },
+      { name: 'display-tracebacks', help: 'Show the stack of a failure in 500 pages. Never on a public server.',
+        apply: (c) => void (c.displayTracebacks = true) },
+    ],
+    finish(config) {
+      if (config.indexes.length > 0 && config.root.kind !== 'path') throw usageError('--index only applies to a directory served with --path.');
+      if (config.gatewayThreads !== null && config.root.kind !== 'gateway') throw usageError('--gateway-threads only applies with --gateway.');
+    },
+  };
+}
+// #endregion web-options
+
+function setPathRoot(config: WebConfig, value: string): void {
+  const path = existing(config, value, '--path', 'any');
+  const processors = defaultProcessors();
+  config.root = { kind: 'path', file: new File(path, { processors }), processors, pending: [] };
+}
+
+/** The File made by an earlier `--path`, for options that change it (Twisted's "only after --path" rule). */
+function fileRoot(config: WebConfig, option: string): Extract<RootChoice, { kind: 'path' }> {
+  if (config.root.kind !== 'path') throw usageError(`You can only use --${option} after --path.`);
+  return config.root;
+}
+
+function addProcessor(config: WebConfig, value: string): void {
+  const root = fileRoot(config, 'processor');
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw usageError(`--processor needs EXT=MODULE:EXPORT, e.g. --processor .php=PHPScript; got "${value}".`);
+  const ext = value.slice(0, eq);
+  root.pending.push({ ext: ext.startsWith('.') ? ext : `.${ext}`, spec: value.slice(eq + 1) });
+}
+
+/** `value` resolved against the working folder, which must exist (and be a file, when asked). */
+function existing(config: WebConfig, value: string, option: string, kind: 'file' | 'any'): string {
+  const path = resolve(config.cwd, value);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) throw usageError(`${option}: no such file or directory: ${value}`);
+  if (kind === 'file' && !stat.isFile()) throw usageError(`${option}: ${value} is not a file.`);
+  return path;
+}
+
+function positiveInteger(value: string, option: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw usageError(`${option} needs a whole number of at least 1, got "${value}".`);
+  return n;
+}
+
+// ---- building and running the server ----------------------------------------------------
+
+/** The root resource built from the options, and what must be stopped with it. */
+export interface WebRoot {
+  readonly resource: IResource;
+  /** Stops what the root started (a gateway's thread pool). */
+  stop(): Promise<void>;
+}
+
+// #region web-build-root
+/** Build the root resource: load `--processor`, `--class` and `--gateway` modules, apply `--index`. */
+export async function buildWebRoot(config: WebConfig): Promise<WebRoot> {
+  const root = config.root;
+  switch (root.kind) {
+    case 'demo':
+      return { resource: new DemoPage(), stop: async () => {} };
+    case 'path':
+      for (const { ext, spec } of root.pending) root.processors.set(ext, toProcessor(await loadExport(spec, config.cwd, '--processor'), spec));
+      if (config.indexes.length > 0) root.file.indexNames = [...config.indexes];
+      return { resource: root.file, stop: async () => {} };
+    case 'resource-script':
+      return { resource: new ResourceScriptWrapper(root.path), stop: async () => {} };
+    case 'class':
+      return { resource: construct(await loadExport(root.spec, config.cwd, '--class'), root.spec), stop: async () => {} };
+    case 'gateway': {
+      const { resource, pool } = await loadGatewayResource(root.spec, { cwd: config.cwd, ...(config.gatewayThreads === null ? {} : { threads: config.gatewayThreads }) });
+      return { resource, stop: () => pool.stop() };
+    }
+    default:
+      return unreachable(root);
+  }
+}
+// #endregion web-build-root
+
+/** A running `loom web`. */
+export interface WebServer {
+  readonly site: Site;
+  readonly ports: readonly ListeningPort[];
+  /** Stop listening, let requests in flight finish, close the log, stop the root. */
+  stop(): Promise<void>;
+}
+
+/** Build the site from `config` and listen on every endpoint it names. */
+export async function startWebServer(config: WebConfig, options: { logger?: Logger; accessLog?: SiteOptions['accessLog'] } = {}): Promise<WebServer> {
+  const root = await buildWebRoot(config);
+  const site = new Site(root.resource, {
+    displayTracebacks: config.displayTracebacks,
+    accessLog: config.logfile !== null ? resolve(config.cwd, config.logfile) : (options.accessLog ?? process.stdout),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  const endpoints = [...config.listen, ...config.ports];
+  if (endpoints.length === 0) endpoints.push(DEFAULT_LISTEN);
+  const ports: ListeningPort[] = [];
+  const stop = async (): Promise<void> => {
+    await site.close();
+    await root.stop();
+  };
+  try {
+    for (const endpoint of endpoints) ports.push(await site.listen(endpoint));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { site, ports, stop };
+}
+
+// ---- loading modules named on the command line --------------------------------------------
+
+// #region web-load-export
+/**
+ * The value `spec` names: `./module.ts:Export` (a path from the working folder, or a
+ * package; the export defaults to `default`), or a bare name such as `PHPScript` for one
+ * of Loom's own exports.
+ * @throws LoomError `LOOM_ERR_USAGE` when the module or the export is not there.
+ */
+export async function loadExport(spec: string, cwd: string, option: string): Promise<unknown> {
+  if (/^[A-Za-z_$][\w$]*$/.test(spec)) {
+    const loom = (await import('../index.ts')) as Record<string, unknown>;
+    if (loom[spec] === undefined) throw usageError(`${option}: Loom has no export named ${spec}. Name a module and an export instead, e.g. ./my-processor.ts:MyProcessor.`);
+    return loom[spec];
+  }
+  const colon = spec.lastIndexOf(':');
+  const hasExport = colon > 0 && !/[\\/]/.test(spec.slice(colon + 1));
+  const module = hasExport ? spec.slice(0, colon) : spec;
+  const name = hasExport ? spec.slice(colon + 1) : 'default';
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(moduleURL(module, cwd))) as Record<string, unknown>;
+  } catch (error) {
+    throw usageError(`${option}: cannot load ${module}: ${(error as Error).message}`);
+  }
+  if (namespace[name] === undefined) {
+    throw usageError(`${option}: ${module} has no export named ${name} (it exports: ${Object.keys(namespace).join(', ') || 'nothing'}).`);
+  }
+  return namespace[name];
+}
+// #endregion web-load-export
+
+function moduleURL(module: string, cwd: string): string {
+  if (module.startsWith('.') || isAbsolute(module)) return pathToFileURL(resolve(cwd, module)).href;
+  try {
+    return pathToFileURL(createRequire(join(cwd, 'loom-cli.js')).resolve(module)).href;
+  } catch {
+    return module;
+  }
+}
+
+/** A processor from an export: a class is called with `new`, a function as it is. */
+function toProcessor(value: unknown, spec: string): Processor {
+  if (typeof value !== 'function') throw usageError(`--processor: ${spec} is not a class or function.`);
+  if (isClass(value)) {
+    const Class = value as new (path: string, registry: import('../registry.ts').Registry) => IResource;
+    return (path, registry) => new Class(path, registry);
+  }
+  return value as Processor;
+}
+
+/** The root from a `--class` export: `new Export()`, or a function's result. */
+function construct(value: unknown, spec: string): IResource {
+  if (typeof value !== 'function') throw usageError(`--class: ${spec} is not a class.`);
+  const made: unknown = isClass(value) ? new (value as new () => unknown)() : (value as () => unknown)();
+  const candidate = made as Partial<IResource> | null;
+  if (candidate === null || typeof candidate !== 'object' || typeof candidate.render !== 'function' || typeof candidate.getChildWithDefault !== 'function') {
+    throw usageError(`--class: ${spec} did not make a resource.`);
+  }
+  return candidate as IResource;
+}
+
+function isClass(fn: unknown): boolean {
+  return typeof fn === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(fn));
+}
+
+/** The page `loom web` serves with no root option (Twisted serves its `demo.Test`). */
+class DemoPage extends Resource {
+  override isLeaf = true;
+  render_GET(request: Request): string {
+    request.setHeader('content-type', 'text/html; charset=utf-8');
+    return '<!DOCTYPE html>\n<html><head><title>Loom Web Demo</title></head><body>\n<h1>Loom Web Demo</h1>\n' +
+      '<p>It works. Serve a folder with <code>loom web --path DIR</code>; see <code>loom web --help</code>.</p>\n</body></html>\n';
+  }
+}
+
+/** True when `error` is a usage error (so the program prints the usage and exits with 2). */
+export function isUsageError(error: unknown): boolean {
+  return isLoomError(error, 'LOOM_ERR_USAGE');
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected root ${JSON.stringify(value)}`);
+}
