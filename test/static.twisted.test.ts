@@ -10,6 +10,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Site } from '../lib/site.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../lib/file-cache.ts';
@@ -254,7 +255,7 @@ function send(port: number, c: Case): Promise<Answer> {
 /** Start `python3 -m twisted web` on a port the OS picks, and wait for its "Site starting on N" line. */
 function startTwisted(python: string, dir: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(python, ['-m', 'twisted', 'web', '--path', dir, '--listen', 'tcp:0:interface=127.0.0.1'],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: dirname(dir), stdio: ['ignore', 'pipe', 'pipe'] }); // beside the served folder, so nothing it writes is served
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (data: Buffer) => {
