@@ -18,6 +18,7 @@
  * Tests: `test/components.test.ts`. Lesson 18 (session-store) teaches it.
  */
 
+// #region components-key
 /** A typed key for a component of a session or registry. */
 export class ComponentKey<T> {
   /** Names the component; keys with the same name share a slot in a session. */
@@ -32,3 +33,4 @@ export class ComponentKey<T> {
     this.create = create;
   }
 }
+// #endregion components-key
