@@ -11,11 +11,13 @@
  * `stat` shows the same version gets the bytes from memory, and any other version is
  * read again. So an edited file is served new at once, with no watcher to set up.
  *
- * One trap, and how it is avoided: file times have a granularity (a few milliseconds
- * on Linux, two seconds on FAT), so a file rewritten twice within one tick, with the
- * same size, shows the same version both times. A file whose modification time is
- * younger than {@link DEFAULT_RACY_WINDOW_MS} when it is read is therefore served but
- * not remembered: any later write then lands on a visibly later time. Git calls such
+ * One trap, and how it is avoided: file times have a granularity (a clock tick of a few
+ * milliseconds on Linux, a whole second on ext3 and HFS+, two seconds on FAT), so a file
+ * rewritten twice within one tick, with the same size, shows the same version both
+ * times. A file modified less than a *racy window* before it is read is therefore served
+ * but not remembered: any later write then lands on a visibly later time. The window is
+ * {@link DEFAULT_RACY_WINDOW_MS}, or {@link COARSE_RACY_WINDOW_MS} when the modification
+ * time is a whole second (a sign of a file system that keeps no more). Git calls such
  * files "racily clean" and handles its index the same way.
  *
  * Twisted counterpart: none; Twisted's `File` opens and reads every file on every
@@ -33,8 +35,10 @@ import { LoomError } from './errors.ts';
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 /** The cache as a whole holds at most this many bytes of file content. */
 export const DEFAULT_MAX_TOTAL_SIZE = 64 * 1024 * 1024;
-/** A file modified less than this long before it is read is not remembered. */
-export const DEFAULT_RACY_WINDOW_MS = 2000;
+/** A file modified less than this long before it is read is not remembered (ten Linux clock ticks). */
+export const DEFAULT_RACY_WINDOW_MS = 100;
+/** The window for a modification time that is a whole second: FAT's times move in steps of two. */
+export const COARSE_RACY_WINDOW_MS = 2000;
 
 /** What a file's validators are made from: the parts of its `stat` that change when it does. */
 export interface FileVersion {
@@ -57,7 +61,10 @@ export interface FileCacheOptions {
   maxFileSize?: number;
   /** The most content the cache holds; the oldest entries go first. @default 64 MiB */
   maxTotalSize?: number;
-  /** Files modified more recently than this before being read are not remembered. @default 2000 */
+  /**
+   * Files modified more recently than this before being read are not remembered; at
+   * least 2000 when the modification time is a whole second. @default 100
+   */
   racyWindowMs?: number;
 }
 
@@ -116,8 +123,7 @@ export class FileCache {
    */
   remember(path: string, stat: Stats, body: Buffer, readStartedMs: number): CachedFile {
     const entry: Entry = { ...versionOf(body.length, stat.mtimeMs), body, ctimeMs: stat.ctimeMs, ino: stat.ino };
-    const settled = readStartedMs - stat.mtimeMs >= this.racyWindowMs;
-    if (settled && body.length === stat.size && body.length <= this.maxFileSize && body.length <= this.maxTotalSize) {
+    if (this.#settled(stat.mtimeMs, readStartedMs) && body.length === stat.size && body.length <= this.maxFileSize && body.length <= this.maxTotalSize) {
       this.delete(path);
       this.#entries.set(path, entry);
       this.#total += body.length;
@@ -153,6 +159,12 @@ export class FileCache {
   /** True when `path` has an entry (whatever its version). */
   has(path: string): boolean {
     return this.#entries.has(path);
+  }
+
+  /** True when a file last modified at `mtimeMs` cannot be changed again unnoticed (see the module comment). */
+  #settled(mtimeMs: number, readStartedMs: number): boolean {
+    const window = mtimeMs % 1000 === 0 ? Math.max(this.racyWindowMs, COARSE_RACY_WINDOW_MS) : this.racyWindowMs;
+    return readStartedMs - mtimeMs >= window;
   }
 
   #evict(): void {

@@ -63,12 +63,20 @@ describe('FileCache', () => {
 
   it('does not remember a file modified within the racy window before it was read', () => {
     const cache = new FileCache();
-    writeFileSync(tree.path('a.txt'), 'fresh');
-    const stat = statSync(tree.path('a.txt'));
-    const served = cache.remember(tree.path('a.txt'), stat, readFileSync(tree.path('a.txt')), stat.mtimeMs + 1999);
-    expect(served.body.toString()).toBe('fresh');
+    const stat = like(statSync(tree.path('a.txt')), { mtimeMs: 1_700_000_000_123.25 });
+    const served = cache.remember(tree.path('a.txt'), stat, Buffer.alloc(stat.size), stat.mtimeMs + 99);
+    expect(served.body.length).toBe(stat.size);
     expect(cache.size).toBe(0);
-    cache.remember(tree.path('a.txt'), stat, readFileSync(tree.path('a.txt')), stat.mtimeMs + 2000);
+    cache.remember(tree.path('a.txt'), stat, Buffer.alloc(stat.size), stat.mtimeMs + 100);
+    expect(cache.size).toBe(1);
+  });
+
+  it('waits at least two seconds when the modification time is a whole second (FAT, ext3, HFS+)', () => {
+    const cache = new FileCache();
+    const stat = like(statSync(tree.path('a.txt')), { mtimeMs: 1_700_000_000_000 });
+    cache.remember(tree.path('a.txt'), stat, Buffer.alloc(stat.size), stat.mtimeMs + 1999);
+    expect(cache.size).toBe(0);
+    cache.remember(tree.path('a.txt'), stat, Buffer.alloc(stat.size), stat.mtimeMs + 2000);
     expect(cache.size).toBe(1);
   });
 
@@ -166,6 +174,6 @@ describe('FileCache inside File', () => {
 });
 
 /** A copy of `stat` with some fields changed, to stand for the same path a moment later. */
-function like(stat: Stats, changes: Partial<Pick<Stats, 'ctimeMs' | 'ino'>>): Stats {
+function like(stat: Stats, changes: Partial<Pick<Stats, 'ctimeMs' | 'ino' | 'mtimeMs'>>): Stats {
   return Object.assign(Object.create(Object.getPrototypeOf(stat) as object) as Stats, stat, changes);
 }
