@@ -146,7 +146,7 @@ export class PasswordChecker implements CredentialsChecker {
     const stored = this.#lookup(credentials.username);
     // Work as hard for an unknown user as for a known one, so timing does not tell them apart.
     const ok = credentials.kind === 'username-password'
-      ? verifyPassword(credentials.password, stored ?? UNKNOWN_USER_HASH) && stored !== undefined
+      ? verifyPassword(credentials.password, stored ?? unknownUserHash()) && stored !== undefined
       : stored !== undefined && !isHash(stored) && verifyDigest(credentials, stored);
     if (!ok) throw new UnauthorizedLogin();
     return credentials.username;
@@ -240,7 +240,12 @@ export function verifyPassword(password: string, stored: string): boolean {
 }
 // #endregion cred-hash-password
 
-const UNKNOWN_USER_HASH = hashPassword(randomBytes(16).toString('hex'));
+// Made on first use rather than at import: scrypt is slow on purpose, and every program
+// importing lib/index.ts would otherwise pay for it at start-up.
+let unknownUser: string | null = null;
+function unknownUserHash(): string {
+  return (unknownUser ??= hashPassword(randomBytes(16).toString('hex')));
+}
 
 /** Compare two strings in constant time (hashing first, so lengths do not leak either). */
 export function safeEqual(a: string, b: string): boolean {

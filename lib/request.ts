@@ -430,7 +430,9 @@ export class Request {
     this.#etag = tag;
     const match = this.getHeader('if-none-match');
     if (match === undefined) return null;
-    if (match.split(/[\s,]+/).some((t) => t === tag || t === '*')) {
+    // If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/"x" and "x" match.
+    const opaque = weakless(tag);
+    if (match.split(/[\s,]+/).some((t) => t === '*' || (t !== '' && weakless(t) === opaque))) {
       this.setResponseCode(this.method === 'GET' || this.method === 'HEAD' ? 304 : 412);
       return CACHED;
     }
@@ -671,6 +673,11 @@ export function splitPath(path: string): string[] {
 /** Percent-quote a segment for a URL, leaving only `A-Z a-z 0-9 - _ . ~` (Python's `quote(…, safe="")`). */
 export function quoteSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** An entity tag without its weakness marker: `W/"x"` → `"x"`. */
+function weakless(tag: string): string {
+  return tag.startsWith('W/') ? tag.slice(2) : tag;
 }
 
 function isUrlencoded(contentType: string | undefined): boolean {

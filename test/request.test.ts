@@ -227,6 +227,15 @@ describe('Request: conditional requests', () => {
     expect(put.code).toBe(412);
   });
 
+  it('compares entity tags weakly, so W/"abc" and "abc" match (RFC 9110 §13.1.2)', () => {
+    const a = makeRequest({ headers: { 'if-none-match': 'W/"abc"' } });
+    expect(a.setETag('"abc"')).toBe(CACHED);
+    const b = makeRequest({ headers: { 'if-none-match': '"abc"' } });
+    expect(b.setETag('W/"abc"')).toBe(CACHED);
+    const c = makeRequest({ headers: { 'if-none-match': 'W/"abd"' } });
+    expect(c.setETag('W/"abc"')).toBeNull();
+  });
+
   it('answers 200 and sends the ETag when If-None-Match does not match', () => {
     const req = makeRequest({ headers: { 'if-none-match': '"other"' } });
     expect(req.setETag('"abc"')).toBeNull();
