@@ -43,8 +43,11 @@ export interface ResponseOutput {
 const SERVER_OWNED = new Set(['server', 'date']);
 /** An RFC 9110 token: what a header name may be made of. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Characters a header value may not contain: controls other than tab (CR and LF above all). */
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/**
+ * Characters a header value may not contain: controls other than tab (CR and LF above
+ * all), and anything past Latin-1, which HTTP cannot carry (Node would throw on it).
+ */
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const encoder = new TextEncoder();
 
 // #region gateway-handler-run
@@ -183,7 +186,7 @@ export function parseStatus(status: unknown): { code: number; reason: string } {
   }
   const code = Number(match[1]);
   const reason = match[2] ?? '';
-  if (BAD_VALUE.test(reason)) throw violation(`The status ${JSON.stringify(status)} contains a control character; use plain text such as '200 OK'.`);
+  if (BAD_VALUE.test(reason)) throw violation(`The status ${JSON.stringify(status)} contains a control character or a character HTTP cannot carry; use plain text such as '200 OK'.`);
   return { code, reason: reason === '' ? statusPhrase(code) : reason };
 }
 
@@ -201,8 +204,8 @@ export function checkHeaders(headers: unknown): Header[] {
     const [name, value] = header as [string, string];
     if (!TOKEN.test(name)) throw violation(`The header name ${JSON.stringify(name)} is not valid: use letters, digits and dashes, with no colon or spaces.`);
     if (BAD_VALUE.test(value)) {
-      throw violation(`The value of header ${name} contains a control character (a newline?): ${JSON.stringify(value)}. ` +
-        'A header value must be one line of text.');
+      throw violation(`The value of header ${name} contains a control character (a newline?) or a character HTTP cannot carry: ` +
+        `${JSON.stringify(value)}. A header value must be one line of Latin-1 text; percent-encode anything else.`);
     }
     copy.push([name, value]);
   }

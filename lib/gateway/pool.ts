@@ -276,10 +276,22 @@ class GatewayCall implements CallHandle {
 
   /** A message from the worker about this call. */
   onMessage(message: FromWorker): void {
-    if (message.id !== this.#id || this.#settled) return;
-    if (message.t === 'out') this.#output(message);
-    else if (message.t === 'ack') this.#acked(message.bytes);
-    else this.#spec.sink.log(message.text);
+    if (message.id !== this.#id) return;
+    if (this.#settled) {
+      // The sink already has its answer (the call failed on this side); wait for the worker to finish before reusing it.
+      if (message.t === 'out' && message.done) this.#slot?.release();
+      return;
+    }
+    try {
+      if (message.t === 'out') this.#output(message);
+      else if (message.t === 'ack') this.#acked(message.bytes);
+      else this.#spec.sink.log(message.text);
+    } catch (error) {
+      // A sink that throws (a response Node refuses) must fail this call, never the server.
+      this.cancel();
+      this.crashed(error instanceof Error ? error : new Error(String(error)));
+      if (message.t === 'out' && message.done) this.#slot?.release();
+    }
   }
 
   cancel(): void {

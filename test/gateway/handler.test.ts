@@ -293,3 +293,21 @@ describe('ApplicationRun.close', () => {
     expect((outcome.error as Error).message).toBe('close failed');
   });
 });
+
+describe('ApplicationRun: header values HTTP cannot carry', () => {
+  it('refuses a header value outside Latin-1, saying to percent-encode it', () => {
+    const outcome = run((_e, sr) => {
+      sr('200 OK', [['X-Price', '5 €']]);
+      return [];
+    });
+    expect(violationMessage(outcome)).toContain('percent-encode anything else');
+  });
+
+  it('accepts Latin-1 text such as "café"', () => {
+    const outcome = run((_e, sr) => {
+      sr('200 OK', [['X-Word', 'café']]);
+      return [];
+    });
+    expect(outcome.error).toBeNull();
+  });
+});

@@ -142,6 +142,20 @@ describe('ThreadPool', () => {
     expect(sink.failure?.error.message).toContain('exports no function named "nope"');
   });
 
+  it('fails the call (not the server) when its sink throws, and goes on serving', async () => {
+    const sink = new RecordingSink();
+    sink.head = () => {
+      throw new Error('refused by the client side');
+    };
+    pool.dispatch({ app: fixture('hello'), environ: cgi(), body: null, sink });
+    await sink.done();
+    expect(sink.failure?.error.message).toBe('refused by the client side');
+    const next = new RecordingSink();
+    pool.dispatch({ app: fixture('hello'), environ: cgi(), body: null, sink: next });
+    await next.done();
+    expect(next.text).toBe('Hello, world!');
+  });
+
   it('on stop, fails queued calls, lets running ones finish, and ends its threads', async () => {
     const small = new ThreadPool({ minThreads: 1, maxThreads: 1 });
     small.start();
@@ -159,3 +173,4 @@ describe('ThreadPool', () => {
     expect(small.threads).toBe(0);
   });
 });
+
