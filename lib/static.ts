@@ -251,6 +251,7 @@ export class File extends Resource {
     return this.#childFor({ path: this.path, name: '.', stat, real: this.followSymlinks ? null : this.#realPath() });
   }
 
+  // #region static-child-for
   /** The resource for something found: a processor's, when its extension has one, else a File. */
   #childFor(found: Found): IResource {
     const processor = processorFor(this.processors, found.name);
@@ -272,6 +273,7 @@ export class File extends Resource {
       followSymlinks: this.followSymlinks, hideDotfiles: this.hideDotfiles, cache: this.cache,
     });
   }
+  // #endregion static-child-for
 
   /** The listing shown for a directory with no index file. Override to show another page. */
   directoryListing(): IResource {
@@ -493,6 +495,7 @@ function isSafeName(name: string): boolean {
 }
 // #endregion static-safe-name
 
+// #region static-processor-for
 /**
  * The processor for `filename`: the longest extension in `table` that the name ends
  * with, compared without regard to case. The name must be longer than the extension:
@@ -512,6 +515,7 @@ export function processorFor(table: ProcessorTable, filename: string): Processor
   }
   return best;
 }
+// #endregion static-processor-for
 
 /**
  * The request URI with a slash added to its path, the query kept: `/docs?x=1` →
