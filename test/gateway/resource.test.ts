@@ -11,7 +11,7 @@ import { Site } from '../../lib/site.ts';
 import { FakeClock, makeRequest } from '../../lib/testing.ts';
 import { fixture, send, WatchedLogger } from './support.ts';
 
-const APPS = ['hello', 'environ', 'echo', 'stream', 'endless', 'closing', 'fifo', 'crash', 'failEarly', 'failLate', 'noStart',
+const APPS = ['hello', 'environ', 'echo', 'stream', 'endless', 'closing', 'closeFails', 'sumBody', 'fifo', 'crash', 'failEarly', 'failLate', 'noStart',
   'twice', 'excInfoBefore', 'excInfoAfter', 'serverHeaders', 'writer', 'stuck'];
 
 class Ping extends Resource {
@@ -158,7 +158,29 @@ describe('GatewayResource on a live Site', () => {
     });
   });
 
+  describe('the body', () => {
+    it('is handed over from a body the Site spooled to a temporary file, read whole in small pieces', async () => {
+      const spooling = new Site(site.resource, { logger, spoolThreshold: 1000 });
+      const { url } = await spooling.listen('tcp:0:interface=127.0.0.1');
+      try {
+        const body = Buffer.alloc(300_000, 'abcdefghij');
+        let sum = 0;
+        for (const byte of body) sum = (sum + byte) % 65521;
+        const answer = await send(`${url}sumBody`, { method: 'POST', body });
+        expect(answer.body.toString()).toBe(`length=300000 sum=${sum}`);
+      } finally {
+        await spooling.close();
+      }
+    });
+  });
+
   describe('close()', () => {
+    it('counts an error from close() as an application error: logged, and the connection cut', async () => {
+      const answer = await send(`${base}closeFails`);
+      expect([answer.status, answer.body.toString(), answer.cut]).toEqual([200, 'all of it', true]);
+      expect(logger.messages.some((m) => m.message.includes('/closeFails') && String((m.error as Error)?.message) === 'close failed')).toBe(true);
+    });
+
     it('is called after a successful response', async () => {
       await send(`${base}closing`);
       await logger.sees('wrote to errors: closed');
