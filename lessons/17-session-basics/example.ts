@@ -36,14 +36,12 @@ export class ExpireSession extends Resource {
 }
 // #endregion expire-session
 
-// #region create-site
 export function createSite(options: SiteOptions = {}): Site {
   const root = new Resource();
   root.putChild('', new ShowSession());
   root.putChild('expire', new ExpireSession());
   return new Site(root, options);
 }
-// #endregion create-site
 
 /** A small, complete HTML page around `body` (which must already be safe HTML). */
 function page(body: string): string {
