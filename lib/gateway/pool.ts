@@ -242,7 +242,6 @@ class WorkerSlot {
   }
 }
 
-// #region gateway-call
 /** The main thread's half of one call: body in, response out, cancellation. */
 class GatewayCall implements CallHandle {
   readonly #spec: CallSpec;
@@ -405,7 +404,6 @@ class GatewayCall implements CallHandle {
     for (const listener of this.#onSettled.splice(0)) listener();
   }
 }
-// #endregion gateway-call
 
 /** Rebuild an error posted by a worker, keeping its stack and code. */
 function revive(serialized: SerializedError): Error {
