@@ -44,11 +44,11 @@ export interface Channel {
   end(chunk?: Uint8Array | string): void;
   /** Call `listener` once, when the exchange ends; `lost` is true if the client went away first. */
   onClose(listener: (lost: boolean) => void): void;
-  /** Call `listener` once, the next time the outgoing buffer empties. */
+  /** Call `listener` once the outgoing buffer has room: at once if it has room now. */
   onDrain(listener: () => void): void;
   /** Ask that the connection be closed after this response instead of kept alive. */
   closeAfterResponse(): void;
-  /** Cut the connection now. */
+  /** Close the connection once what was written has been sent, abandoning the response. */
   abort(): void;
 }
 
@@ -101,7 +101,10 @@ export class NodeChannel implements Channel {
   }
 
   onDrain(listener: () => void): void {
-    this.#res.once('drain', listener);
+    // 'drain' only comes after a write that filled the buffer; when there is room now,
+    // waiting for it would wait forever.
+    if (this.#res.writableNeedDrain) this.#res.once('drain', listener);
+    else queueMicrotask(listener);
   }
 
   closeAfterResponse(): void {
@@ -109,7 +112,12 @@ export class NodeChannel implements Channel {
   }
 
   abort(): void {
-    this.#res.destroy();
+    // Like Twisted's loseConnection: what was already written goes out first, then the
+    // connection closes, so a client sees a response cut short rather than lose the
+    // bytes written in the same tick.
+    const socket = this.#res.socket;
+    if (socket === null) this.#res.destroy();
+    else socket.destroySoon();
   }
 }
 

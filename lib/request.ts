@@ -560,7 +560,7 @@ export class Request {
   }
   // #endregion request-notify-finish
 
-  /** Cut the connection now (the response is abandoned). */
+  /** Close the connection after what was written so far, abandoning the response (the client sees it cut short). */
   loseConnection(): void {
     this.channel.abort();
   }
