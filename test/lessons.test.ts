@@ -18,7 +18,7 @@ import { ROOT } from '../tools/grading/subject.ts';
 import { listLessons, type Lesson } from '../tools/workbook/catalog.ts';
 import { parseFrontMatter } from '../tools/workbook/front-matter.ts';
 import { makeWorkbook } from './tools/fixture-workbook.ts';
-import { runTool } from './tools/run-tool.ts';
+import { runTool, toolEnv } from './tools/run-tool.ts';
 
 const FIXTURE_ROOT = join(ROOT, 'test', 'fixtures', 'workbook');
 const realLessons = listLessons(ROOT);
@@ -43,7 +43,7 @@ describe.each([...realLessons, fixtureLesson].map((lesson) => [lesson.name, less
     } finally {
       await site.close();
     }
-  });
+  }, 60_000); // some examples wait on real timers (lessons 10-12) and share two cores
 });
 
 describe('lessons/README.md', () => {
@@ -67,7 +67,8 @@ async function checkTry(baseUrl: string, t: Try): Promise<void> {
   if (t.expect?.bodyIncludes !== undefined) expect(text, `${what}: body`).toContain(t.expect.bodyIncludes);
 }
 
-describe('npm run lesson (tools/lesson.ts)', () => {
+// Each test starts the runner as a child process: allow for a loaded machine.
+describe('npm run lesson (tools/lesson.ts)', { timeout: 60_000 }, () => {
   const running: ChildProcess[] = [];
   afterAll(() => {
     for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
@@ -76,7 +77,7 @@ describe('npm run lesson (tools/lesson.ts)', () => {
   /** Start the runner for lesson `number`; resolve once it has printed its Listening line. */
   async function startLesson(number: string, options: { root: string; args?: string[]; env?: Record<string, string> }) {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'lesson.ts'), number, ...(options.args ?? [])], {
-      cwd: ROOT, env: { ...process.env, LOOM_ROOT: options.root, PORT: '0', NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: toolEnv(options.root, { PORT: '0', ...options.env }), stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.push(child);
     const output = { stdout: '', stderr: '' };

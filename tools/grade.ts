@@ -9,7 +9,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeItems, findItem, listExercises, type Exercise } from './workbook/catalog.ts';
-import { palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { npmPassedFlag, palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
 import { loadProgress, progressOf, saveProgress, withGrade } from './workbook/progress.ts';
 import { gradeExercises } from './grading/grader.ts';
 import { formatReport, type ExerciseGrade } from './grading/report.ts';
@@ -25,9 +25,10 @@ runMain(async () => {
     return 0;
   }
   const chosen = positionals.length === 0 ? all : positionals.map((q) => pick(all, q));
-  const allDetails = values.verbose === true || positionals.length > 0;
+  const allDetails = values.verbose === true || npmPassedFlag('verbose') || positionals.length > 0;
+  const watching = values.watch === true || npmPassedFlag('watch');
   const grades = await gradeAndReport(root, chosen, allDetails);
-  if (values.watch !== true) return grades.every((g) => g.status === 'passed') ? 0 : 1;
+  if (!watching) return grades.every((g) => g.status === 'passed') ? 0 : 1;
   return watchAndGrade(root, chosen, allDetails);
 });
 

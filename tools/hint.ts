@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeItems, findItem, listExercises, type Exercise } from './workbook/catalog.ts';
-import { palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { npmPassedFlag, palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
 import { nextHintLevel, parseHints, type Hint } from './workbook/hints.ts';
 import { loadProgress, progressOf, saveProgress, type Progress } from './workbook/progress.ts';
 
@@ -23,8 +23,9 @@ runMain(async () => {
   if (hints.length === 0) throw new UsageError(`exercises/${exercise.name}/hints.md has no "## Hint 1" section.`);
 
   const entry = progressOf(progress, exercise.name);
-  const level = values.all === true ? hints.length : nextHintLevel(entry.hints, hints.length);
-  const shown = values.all === true ? hints : [hints[level - 1]!];
+  const all = values.all === true || npmPassedFlag('all');
+  const level = all ? hints.length : nextHintLevel(entry.hints, hints.length);
+  const shown = all ? hints : [hints[level - 1]!];
   console.log(formatHints(exercise, shown, hints.length, level));
   progress.set(exercise.name, { ...entry, hints: Math.max(entry.hints, level) });
   saveProgress(root, progress);

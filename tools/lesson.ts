@@ -8,13 +8,14 @@
  * the lesson suggests, and closes the Site on Ctrl-C. With `--trace`, every request's
  * walk through the resource tree is printed as it finishes (lib/trace.ts).
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EventTracer, formatTrace } from '../lib/trace.ts';
 import type { Site, SiteOptions } from '../lib/site.ts';
 import { curlFor, type LessonExample, type Try } from '../lessons/lesson.ts';
 import { describeItems, findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
-import { palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { npmPassedFlag, palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
 import { formatTable } from './workbook/table.ts';
 
@@ -32,7 +33,7 @@ runMain(async () => {
   if (lesson === undefined) {
     throw new UsageError(`There is no lesson ${positionals[0]}. The lessons are: ${describeItems(lessons)}.\n(npm run lesson lists them with their titles.)`);
   }
-  await runLesson(lesson, values.trace === true);
+  await runLesson(lesson, values.trace === true || npmPassedFlag('trace'));
 });
 
 function parseOptions(args: string[]) {
@@ -88,6 +89,7 @@ function portFor(lesson: Lesson): number {
 }
 
 async function loadExample(lesson: Lesson): Promise<LessonExample> {
+  if (!existsSync(lesson.examplePath)) throw new UsageError(`Lesson ${lesson.number} has no example.ts yet.`);
   const module = (await import(pathToFileURL(lesson.examplePath).href)) as Partial<LessonExample>;
   if (typeof module.createSite !== 'function' || !Array.isArray(module.tryThis)) {
     throw new UsageError(`lessons/${lesson.name}/example.ts must export createSite(options) and tryThis (see lessons/lesson.ts).`);

@@ -5,7 +5,7 @@ import { ROOT } from '../../tools/grading/subject.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProgress } from '../../tools/workbook/progress.ts';
 import { makeWorkbook, writeGreetExercise, type FixtureWorkbook } from './fixture-workbook.ts';
-import { runTool, type ToolRun } from './run-tool.ts';
+import { runTool, toolEnv, type ToolRun } from './run-tool.ts';
 
 // A learner's workbook in three states: 01 untouched (fails), 02 solved, 03 with a type
 // error. `npm run grade` over all of it, then over the solved one alone.
@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(() => workbook?.remove());
 
-describe('npm run grade', () => {
+describe('npm run grade', { timeout: 60_000 }, () => {
   it('reports a type error as a type error, with file:line, before any test result', () => {
     const typeError = all.stdout.indexOf('exercises/03-typo/greet.ts:3:3 - error TS2322');
     expect(typeError).toBeGreaterThanOrEqual(0);
@@ -70,7 +70,7 @@ describe('npm run grade -- --watch', () => {
     try {
       writeGreetExercise(watched, '01-greeting', { starterBody: "return '';", solutionBody: 'return `Hello, ${name}!`;' });
       const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'grade.ts'), '01', '--watch'], {
-        cwd: ROOT, env: { ...process.env, LOOM_ROOT: watched.root, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT, env: toolEnv(watched.root), stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -16,7 +16,8 @@ afterAll(() => workbook.remove());
 
 const hint = (...args: string[]) => runTool('hint.ts', args, { root: workbook.root });
 
-describe('npm run hint', () => {
+// Each test starts commands as child processes: allow for a loaded machine.
+describe('npm run hint', { timeout: 60_000 }, () => {
   it('shows one more hint each time, remembering the level in the progress file', async () => {
     const first = await hint('01');
     expect(first.code).toBe(0);
@@ -37,6 +38,11 @@ describe('npm run hint', () => {
     expect(loadProgress(workbook.root).get('01-greeting')?.hints).toBe(3);
     const again = await hint('01');
     expect(again.stdout).toContain('Hint 3 of 3 for 01-greeting');
+  });
+
+  it('still shows every hint when npm kept --all for itself (npm run hint 01 --all, without the --)', async () => {
+    const run = await runTool('hint.ts', ['01'], { root: workbook.root, env: { npm_config_all: 'true' } });
+    expect(run.stdout).toMatch(/First nudge\.[\s\S]*Second nudge\.[\s\S]*Read lib\/resource\.ts\./);
   });
 
   it('says so when an exercise has no hints, or does not exist', async () => {

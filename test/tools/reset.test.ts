@@ -30,7 +30,8 @@ afterAll(() => workbook.remove());
 const reset = (...args: string[]) => runTool('reset.ts', args, { root: workbook.root });
 const starterFile = () => readFileSync(join(workbook.root, 'exercises/01-greeting/greet.ts'), 'utf8');
 
-describe('npm run reset', () => {
+// Each test starts commands as child processes: allow for a loaded machine.
+describe('npm run reset', { timeout: 60_000 }, () => {
   it('refuses to reset without --yes when there is no terminal to ask in, and changes nothing', async () => {
     const run = await reset('01');
     expect(run.code).toBe(1);

@@ -13,12 +13,23 @@ export interface ToolRun {
   readonly stderr: string;
 }
 
+/**
+ * The environment for a command under test: this one, the workbook at `root`, no colour,
+ * and none of the flags npm hands on as `npm_config_*` (a test run started as
+ * `npm test --verbose` must not turn on --verbose in the commands it runs).
+ */
+export function toolEnv(root: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const flag of ['trace', 'watch', 'verbose', 'all']) delete env[`npm_config_${flag}`];
+  return { ...env, LOOM_ROOT: root, NO_COLOR: '1', ...extra };
+}
+
 /** Run `tools/<script>` with `args`, the workbook at `root`, and wait for it to exit. */
 export function runTool(script: string, args: readonly string[], options: { root: string; env?: Record<string, string> }): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', script), ...args], {
       cwd: ROOT,
-      env: { ...process.env, LOOM_ROOT: options.root, NO_COLOR: '1', ...options.env },
+      env: toolEnv(options.root, options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

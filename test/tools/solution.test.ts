@@ -14,7 +14,8 @@ afterAll(() => workbook.remove());
 
 const solution = (...args: string[]) => runTool('solution.ts', args, { root: workbook.root });
 
-describe('npm run solution', () => {
+// Each test starts commands as child processes: allow for a loaded machine.
+describe('npm run solution', { timeout: 60_000 }, () => {
   it('keeps the solution shut until the exercise passes, and says how to get there', async () => {
     const run = await solution('01');
     expect(run.code).toBe(1);
