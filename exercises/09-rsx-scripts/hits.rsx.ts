@@ -32,7 +32,6 @@ class Hits extends Resource {
 
   render_GET(request: Request): string {
     // TODO 4: count this request, set the content type, and answer with the two lines.
-    void request;
     return 'TODO\n';
   }
 }

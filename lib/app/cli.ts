@@ -35,7 +35,6 @@ const COMMANDS: ReadonlyMap<string, { summary: string; run: (args: readonly stri
   ['web', { summary: 'Serve a directory, a resource script or a gateway application over HTTP.', run: runWeb }],
 ]);
 
-// #region cli-main
 /** Run `loom` with `args` (without the program name) and return the exit code. */
 export async function main(args: readonly string[], io: ProgramIO = processIO()): Promise<number> {
   const [name, ...rest] = args;
@@ -54,9 +53,7 @@ export async function main(args: readonly string[], io: ProgramIO = processIO())
   }
   return command.run(rest, io);
 }
-// #endregion cli-main
 
-// #region cli-web
 /** `loom web`: parse, build, listen, print where, then wait for a signal and stop cleanly. */
 async function runWeb(args: readonly string[], io: ProgramIO): Promise<number> {
   const command = webCommand(io.cwd);
@@ -77,7 +74,6 @@ async function runWeb(args: readonly string[], io: ProgramIO): Promise<number> {
   await server.stop();
   return 0;
 }
-// #endregion cli-web
 
 /** Usage errors get the message and the usage (exit 2); other startup failures the message (exit 1). */
 function reportFailure(error: unknown, io: ProgramIO, usage: string): number {

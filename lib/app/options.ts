@@ -112,7 +112,6 @@ function suggestion<C>(command: CommandSpec<C>, name: string): string {
   return close === undefined ? '' : ` Did you mean --${close.name}?`;
 }
 
-// #region options-usage
 /** The `--help` text: what the command does, then one line per option. */
 export function usageText<C>(program: string, command: CommandSpec<C>): string {
   const rows = command.options.map((o) => {
@@ -124,4 +123,3 @@ export function usageText<C>(program: string, command: CommandSpec<C>): string {
   const lines = rows.map(([left, help]) => left.padEnd(width) + help);
   return `Usage: ${program} ${command.name} [options]\n\n${command.description}\n\nOptions:\n${lines.join('\n')}\n`;
 }
-// #endregion options-usage

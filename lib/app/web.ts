@@ -241,7 +241,6 @@ export async function startWebServer(config: WebConfig, options: { logger?: Logg
 
 // ---- loading modules named on the command line --------------------------------------------
 
-// #region web-load-export
 /**
  * The value `spec` names: `./module.ts:Export` (a path from the working folder, or a
  * package; the export defaults to `default`), or a bare name such as `PHPScript` for one
@@ -269,7 +268,6 @@ export async function loadExport(spec: string, cwd: string, option: string): Pro
   }
   return namespace[name];
 }
-// #endregion web-load-export
 
 function moduleURL(module: string, cwd: string): string {
   if (module.startsWith('.') || isAbsolute(module)) return pathToFileURL(resolve(cwd, module)).href;
