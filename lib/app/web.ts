@@ -223,8 +223,7 @@ export async function startWebServer(config: WebConfig, options: { logger?: Logg
     accessLog: config.logfile !== null ? resolve(config.cwd, config.logfile) : (options.accessLog ?? process.stdout),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
-  const endpoints = [...config.listen, ...config.ports];
-  if (endpoints.length === 0) endpoints.push(DEFAULT_LISTEN);
+  const endpoints = endpointsOf(config);
   const ports: ListeningPort[] = [];
   const stop = async (): Promise<void> => {
     await site.close();
@@ -237,6 +236,12 @@ export async function startWebServer(config: WebConfig, options: { logger?: Logg
     throw error;
   }
   return { site, ports, stop };
+}
+
+/** Where to listen: every `--listen`, then every `--port` (as Twisted orders them), or the default. */
+export function endpointsOf(config: WebConfig): string[] {
+  const endpoints = [...config.listen, ...config.ports];
+  return endpoints.length > 0 ? endpoints : [DEFAULT_LISTEN];
 }
 
 // ---- loading modules named on the command line --------------------------------------------

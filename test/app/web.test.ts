@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../lib/app/options.ts';
-import { DEFAULT_LISTEN, buildWebRoot, startWebServer, webCommand, type WebConfig } from '../../lib/app/web.ts';
+import { DEFAULT_LISTEN, buildWebRoot, endpointsOf, startWebServer, webCommand, type WebConfig } from '../../lib/app/web.ts';
 import { isLoomError } from '../../lib/errors.ts';
 import { memoryLogger, request } from '../../lib/testing.ts';
 import { File } from '../../lib/static.ts';
@@ -153,6 +153,11 @@ describe('loom web root options', () => {
     }
   });
 
+  it('refuses a --gateway module or export that does not exist, as a usage error', async () => {
+    await expect(buildWebRoot(configOf('--gateway', './modules/none.ts:application'))).rejects.toSatisfy((e) => isLoomError(e, 'LOOM_ERR_USAGE'));
+    await expect(buildWebRoot(configOf('--gateway', './modules/app.ts:nothing'))).rejects.toSatisfy((e) => isLoomError(e, 'LOOM_ERR_USAGE'));
+  });
+
   it('refuses --gateway-threads without --gateway, or that is not a positive whole number', () => {
     expect(usageErrorOf('--gateway-threads', '2')).toBe('--gateway-threads only applies with --gateway.');
     expect(usageErrorOf('--gateway', './modules/app.ts', '--gateway-threads', '0')).toContain('at least 1');
@@ -169,7 +174,9 @@ describe('startWebServer', () => {
     } finally {
       await server.stop();
     }
-    expect(configOf().listen).toEqual([]);
+    expect(endpointsOf(configOf())).toEqual([DEFAULT_LISTEN]);
+    expect(DEFAULT_LISTEN).toBe('tcp:8080');
+    expect(endpointsOf(configOf('-p', '9000', '--listen', 'unix:/tmp/a.sock', '--listen', 'tcp:1'))).toEqual(['unix:/tmp/a.sock', 'tcp:1', '9000']);
   });
 
   it('writes the access log to --logfile', async () => {
