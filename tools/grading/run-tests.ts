@@ -56,7 +56,10 @@ export async function runGradedTests(options: RunOptions): Promise<Results> {
   const logs = new Map<string, string[]>();
   const collector: Reporter = {
     onUserConsoleLog(log: UserConsoleLog) {
-      if (log.taskId !== undefined) logs.set(log.taskId, [...(logs.get(log.taskId) ?? []), log.content]);
+      if (log.taskId === undefined) return;
+      const printed = logs.get(log.taskId) ?? [];
+      printed.push(log.content);
+      logs.set(log.taskId, printed);
     },
   };
   const include = withTests.map((e) => `${relative(options.root, e.dir).split('\\').join('/')}/*.test.ts`);
