@@ -202,7 +202,6 @@ class CompiledScript {
     if (loaded === undefined) {
       throw new LoomError('LOOM_ERR_SCRIPT_IMPORT', `${this.path} imports "${specifier}" (${target.url}), which is not loaded.`);
     }
-    if (loaded instanceof Error) throw loaded;
     return loaded;
   }
 }
@@ -215,9 +214,9 @@ const compiledScripts = new Map<string, CompiledScript>();
 
 /**
  * Every module a script imported, by URL, as the object the script's `require` hands
- * back, or the error loading it raised. Modules load once per process, as in Node.
+ * back. Modules load once per process, as in Node.
  */
-const loadedModules = new Map<string, object | Error>();
+const loadedModules = new Map<string, object>();
 
 // #region script-compile
 /**
