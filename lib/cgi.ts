@@ -323,7 +323,15 @@ class CGIRun {
       return;
     }
     this.#head = null;
-    applyHeaderBlock(this.#request, text.subarray(0, end.at).toString('latin1'), (message) => this.#log('warn', `CGI ${this.#request.uri}: ${message}`));
+    try {
+      applyHeaderBlock(this.#request, text.subarray(0, end.at).toString('latin1'), (message) => this.#log('warn', `CGI ${this.#request.uri}: ${message}`));
+    } catch (error) {
+      // This runs in a stream event: an exception escaping here would end the server.
+      this.#done = true;
+      this.#signal('SIGTERM');
+      processingFailed(this.#request, error, this.#resource);
+      return;
+    }
     const rest = text.subarray(end.at + end.length);
     // Even with no body yet, send the headers now: a slow program's client sees the status early.
     this.#write(rest);
@@ -339,7 +347,6 @@ class CGIRun {
     }
   }
   // #endregion cgi-output
-
 
   errorOutput(chunk: Buffer): void {
     if (this.#stderr.length < 8192) this.#stderr += chunk.toString('utf8');
@@ -478,9 +485,12 @@ export function parseHeaderLine(line: string): { name: string; value: string } |
   return { name, value };
 }
 
-/** `404 Not Found` → code 404 and its phrase; null when there is no valid three-digit code. */
+/**
+ * `404 Not Found` → code 404 and its phrase; null when there is no valid three-digit
+ * code. A 1xx is refused too: it is never a final answer, and a client would wait for one.
+ */
 export function parseStatus(value: string): { code: number; message: string | undefined } | null {
-  const match = /^([1-9]\d\d)(?:\s+(.*))?$/.exec(value);
+  const match = /^([2-9]\d\d)(?:\s+(.*))?$/.exec(value);
   if (match === null) return null;
   const message = match[2]?.trim();
   return { code: Number(match[1]), message: message === '' ? undefined : message };
