@@ -274,8 +274,7 @@ export class Site {
     });
     const address = await listenOn(server, parsed);
     this.#servers.add(server);
-    const url = address.type === 'UNIX' ? formatEndpoint(parsed)
-      : `http://${address.type === 'IPv6' ? `[${address.host}]` : address.host}:${address.port}/`;
+    const url = address.type === 'UNIX' ? formatEndpoint(parsed) : `http://${urlHost(address)}:${address.port}/`;
     return { address, url, close: () => this.#closeServer(server) };
   }
 
@@ -306,6 +305,15 @@ export class Site {
     for (const server of this.#draining) server.closeIdleConnections();
   }
   // #endregion site-listen
+}
+
+/**
+ * The host to show in a URL for a listening address. Listening on every interface
+ * (`0.0.0.0`, `::`) is not an address a browser can visit, so show `localhost`.
+ */
+function urlHost(address: Address): string {
+  if (address.host === '0.0.0.0' || address.host === '::') return 'localhost';
+  return address.type === 'IPv6' ? `[${address.host}]` : address.host;
 }
 
 /** `OPTIONS *` gets 200; any other method on `*` gets 405 with `Allow: OPTIONS` (Twisted's rule). */

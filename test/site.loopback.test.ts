@@ -258,6 +258,17 @@ describe('Site.listen', () => {
     });
   });
 
+  it('shows localhost in the URL when listening on every interface', async () => {
+    const everywhere = new Site(new Hello());
+    try {
+      const listening = await everywhere.listen('tcp:0');
+      expect(listening.url).toBe(`http://localhost:${listening.address.port}/`);
+      expect(await (await fetch(listening.url)).text()).toBe('Hello, world!');
+    } finally {
+      await everywhere.close();
+    }
+  });
+
   it('refuses an endpoint it cannot parse', async () => {
     await expect(new Site(new Hello()).listen('tcp:notaport')).rejects.toMatchObject({ code: 'LOOM_ERR_BAD_ENDPOINT' });
   });
