@@ -1,11 +1,14 @@
 /**
  * The same application, answered identically by every gateway: GatewayResource on a
- * Site, the CGI handler (run as a real CGI process), the simple server, and nginx in
- * front of the SCGI and FastCGI servers. One contract, five implementations: each
+ * Site, the CGI handler (run as a real CGI process, by hand and under Loom's own
+ * FilteredScript), the simple server, and nginx in front of the SCGI and FastCGI servers. One contract, five implementations: each
  * request is sent to each gateway and the answers are compared field by field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { FilteredScript } from '../../lib/cgi.ts';
 import { realClock } from '../../lib/clock.ts';
+import { Registry } from '../../lib/registry.ts';
 import { FastCGIServer } from '../../lib/gateway/fastcgi.ts';
 import { ThreadPool } from '../../lib/gateway/pool.ts';
 import { GatewayResource } from '../../lib/gateway/resource.ts';
@@ -74,6 +77,8 @@ describe('the same application through every gateway', () => {
   let site: Site;
   let siteUrl: string;
   let simple: SimpleServer;
+  let cgiSite: Site;
+  let cgiSiteUrl: string;
   let scgi: SCGIServer;
   let fastcgi: FastCGIServer;
   let nginx: RunningNginx | null = null;
@@ -85,6 +90,12 @@ describe('the same application through every gateway', () => {
     site = new Site(new GatewayResource(realClock, pool, app), { logger });
     siteUrl = (await site.listen('tcp:0:interface=127.0.0.1')).url;
     simple = await makeServer('127.0.0.1', 0, router, { logger });
+    // The app's CGI entry point run by Loom's FilteredScript, as any CGI-capable server would.
+    const script = new FilteredScript(fileURLToPath(new URL('./fixtures/app.cgi.ts', import.meta.url)), new Registry(), {
+      filter: fileURLToPath(new URL('./fixtures/run-ts.sh', import.meta.url)), env: { LOOM_TEST_APP: 'router' },
+    });
+    cgiSite = new Site(script, { logger });
+    cgiSiteUrl = (await cgiSite.listen('tcp:0:interface=127.0.0.1')).url;
     scgi = new SCGIServer(pool, app, { logger });
     fastcgi = new FastCGIServer(pool, app, { logger });
     const scgiPort = (await scgi.listen('tcp:0:interface=127.0.0.1')).port;
@@ -103,7 +114,7 @@ describe('the same application through every gateway', () => {
 
   afterAll(async () => {
     await nginx?.stop();
-    await Promise.all([site?.close(), simple?.close(), scgi?.close(), fastcgi?.close()]);
+    await Promise.all([site?.close(), simple?.close(), cgiSite?.close(), scgi?.close(), fastcgi?.close()]);
     await pool.stop();
   });
 
@@ -119,6 +130,11 @@ describe('the same application through every gateway', () => {
 
   it('the CGI handler answers every probe identically (each a new CGI process)', async () => {
     const answers = await Promise.all(PROBES.map((probe) => overCgi(probe)));
+    PROBES.forEach((probe, i) => expect(answers[i], `${probe.method} ${probe.path}`).toEqual(expected.get(probe)));
+  });
+
+  it('Loom\'s own CGIScript (a FilteredScript) answers every probe identically', async () => {
+    const answers = await Promise.all(PROBES.map((probe) => overHttp(cgiSiteUrl, probe)));
     PROBES.forEach((probe, i) => expect(answers[i], `${probe.method} ${probe.path}`).toEqual(expected.get(probe)));
   });
 
