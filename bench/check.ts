@@ -61,6 +61,8 @@ export function sessionCookie(answer: Answer): string | null {
   return first.split(';')[0]!.trim();
 }
 
+const FIRST_ANSWER_TIMEOUT_MS = 30_000;
+
 export interface Verified {
   /** What is wrong, or null. */
   readonly problem: string | null;
@@ -74,7 +76,9 @@ export interface Verified {
  * both read and wrote its session.
  */
 export async function verify(url: string, headers: Readonly<Record<string, string>>, check: Check, bodies: Bodies): Promise<Verified> {
-  const first = await get(url, headers);
+  // A generous first wait: a gateway's worker threads may still be starting (loading
+  // tsx and the application) when the server says it is ready.
+  const first = await get(url, headers, FIRST_ANSWER_TIMEOUT_MS);
   const problem = problemWith(check, first, bodies, 1);
   if (problem !== null || check.counter !== true) return { problem, cookie: null };
   const cookie = sessionCookie(first);

@@ -13,7 +13,7 @@ import { burst, verify } from './check.ts';
 import type { Fixtures } from './fixtures.ts';
 import { loadCommand, parseAutocannon, parseWrk, type LoadGeneratorName, type LoadResult } from './load.ts';
 import { nginxConfig } from './nginx.ts';
-import { freePort, runToEnd, sampleRss, startServer, treeRssMB, type RunningProcess } from './process.ts';
+import { freePort, runToEnd, sampleRss, startServer, treeCpuSeconds, treeRssMB, type RunningProcess } from './process.ts';
 import type { Programs } from './programs.ts';
 import type { CaseResult, Row, RowStatus, Sample, ScenarioResult } from './report.ts';
 import { serversFor, type CaseSpec, type Scenario, type ServerSpec } from './scenarios.ts';
@@ -214,11 +214,16 @@ class ScenarioRun {
     if (c.growthRequests !== undefined) return this.#measureGrowth(c.growthRequests, url, headers, status, proc, idle);
     if (!options.quick && options.warmup > 0) await this.#load(url, headers, status, { seconds: options.warmup });
     const sampler = sampleRss(proc.pid);
+    const cpuBefore = treeCpuSeconds(proc.pid);
     const result = options.quick ? await this.#quickLoad(server, c, url, headers) : await this.#load(url, headers, status, { seconds: options.duration });
+    const cpuUsPerReq = cpuPerRequest(cpuBefore, treeCpuSeconds(proc.pid), result.requests);
     const peak = sampler.stop();
     if (proc.exited) throw new Error(`the server exited under load: ${proc.tail()}`);
     if (options.quick && result.unexpected > 0) throw new Error(`${result.unexpected} of ${result.requests} answers under load were wrong or failed`);
-    return { requests: result.requests, rps: result.requests / result.seconds, p99Ms: result.p99Ms, peakRssMB: peak, idleRssMB: idle, unexpected: result.unexpected };
+    return {
+      requests: result.requests, rps: result.requests / result.seconds, p99Ms: result.p99Ms, cpuUsPerReq,
+      peakRssMB: peak, idleRssMB: idle, unexpected: result.unexpected,
+    };
   }
 
   /**
@@ -237,12 +242,14 @@ class ScenarioRun {
     const amount = this.#plan.options.quick ? QUICK_GROWTH_REQUESTS : requests;
     const before = await collectAndRead(proc);
     const sampler = sampleRss(proc.pid);
+    const cpuBefore = treeCpuSeconds(proc.pid);
     const result = await this.#load(url, headers, status, { amount });
+    const cpuUsPerReq = cpuPerRequest(cpuBefore, treeCpuSeconds(proc.pid), result.requests);
     const peak = sampler.stop();
     const after = await collectAndRead(proc);
     return {
-      requests: result.requests, rps: result.requests / result.seconds, p99Ms: result.p99Ms, peakRssMB: peak, idleRssMB: idle, unexpected: result.unexpected,
-      growthMB: after - before,
+      requests: result.requests, rps: result.requests / result.seconds, p99Ms: result.p99Ms, cpuUsPerReq,
+      peakRssMB: peak, idleRssMB: idle, unexpected: result.unexpected, growthMB: after - before,
     };
   }
 
@@ -279,7 +286,8 @@ class ScenarioRun {
         const profile = profileDir !== null && server.loom === true
           ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${this.#spec.id}-${server.id}-round${round + 1}.cpuprofile`] : [];
         // --expose-gc only adds a gc() function, which the growth measurement calls via SIGUSR2.
-        return { command: [...pinServer, process.execPath, '--expose-gc', ...profile, bundlePath(launch.script)], env: { ...env, ...launch.env }, readyBy: 'line' };
+        const entry = launch.tsx === true ? ['--import', 'tsx', join(SERVERS_DIR, launch.script)] : [bundlePath(launch.script)];
+        return { command: [...pinServer, process.execPath, '--expose-gc', ...profile, ...entry], env: { ...env, ...launch.env }, readyBy: 'line' };
       }
       case 'twisted':
         return { command: [...pinServer, programs.python!, join(SERVERS_DIR, 'twisted_server.py'), launch.mode], env, readyBy: 'line' };
@@ -294,6 +302,12 @@ class ScenarioRun {
         return assertNever(launch);
     }
   }
+}
+
+/** Microseconds of server CPU per request, from two readings of its CPU seconds. */
+export function cpuPerRequest(before: number | null, after: number | null, requests: number): number | null {
+  if (before === null || after === null || requests <= 0) return null;
+  return ((after - before) * 1e6) / requests;
 }
 
 /** Ask the server for a full GC (SIGUSR2 → `GC DONE`), then read its RSS. */

@@ -9,6 +9,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** What a server said on stdout, line by line (see bench/servers/common.ts). */
 export type ServerLine =
@@ -143,7 +146,8 @@ export class RunningProcess {
 /** Spawn a process with piped output (no stdin). */
 export function spawnProcess(command: readonly string[], env: Readonly<Record<string, string>> = {}): RunningProcess {
   const [program, ...args] = command;
-  const child = spawn(program!, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // From the project root, so `node --import tsx` finds tsx in its node_modules.
+  const child = spawn(program!, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.on('error', () => undefined); // A missing program shows up as an exit; the caller reports it.
   return new RunningProcess(child);
 }
@@ -224,6 +228,40 @@ export function treeRssMB(pid: number): number | null {
     queue.push(...(parents.get(current) ?? []));
   }
   return totalKB === 0 ? null : totalKB / 1024;
+}
+
+/** Linux's USER_HZ: the unit of utime and stime in /proc/PID/stat (100 on every usual build). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) used so far by `pid` and its descendants, or null without
+ * /proc. Divided by the requests served, it gives CPU per request: a figure that stays
+ * meaningful on a busy machine, where requests per second do not.
+ */
+export function treeCpuSeconds(pid: number): number | null {
+  let parents: Map<number, number[]>;
+  try {
+    parents = childrenByParent();
+  } catch {
+    return null;
+  }
+  let ticks = 0;
+  let found = false;
+  const queue = [pid];
+  while (queue.length > 0) {
+    const current = queue.pop()!;
+    try {
+      const stat = readFileSync(`/proc/${current}/stat`, 'utf8');
+      // Fields after the command name: state is 3rd, utime 14th and stime 15th of the whole line.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      found = true;
+    } catch {
+      // It exited between the listing and the read.
+    }
+    queue.push(...(parents.get(current) ?? []));
+  }
+  return found ? ticks / CLOCK_TICKS_PER_SECOND : null;
 }
 
 function rssKB(pid: number): number | null {

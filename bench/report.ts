@@ -17,6 +17,8 @@ export interface Sample {
   readonly rps: number;
   /** 99th percentile latency, in milliseconds. */
   readonly p99Ms: number;
+  /** Server CPU time (user + system, all its threads and processes) per request, in µs; null without /proc. */
+  readonly cpuUsPerReq: number | null;
   /** Largest resident set seen while under load, in MB (server and its child processes). */
   readonly peakRssMB: number | null;
   /** Resident set after start-up and one checked request, before any load, in MB. */
@@ -46,6 +48,8 @@ export interface Summary {
   /** Half the range of req/s over rounds, as a fraction of the median (0.02 = ±2 %). */
   readonly spread: number;
   readonly p99Ms: number;
+  /** Median CPU µs per request. */
+  readonly cpuUs: number | null;
   /** The largest peak RSS of any round. */
   readonly peakRssMB: number | null;
   readonly idleRssMB: number | null;
@@ -112,10 +116,12 @@ export function summarize(row: Row): Summary | null {
   const peaks = known(samples.map((s) => s.peakRssMB));
   const idles = known(samples.map((s) => s.idleRssMB));
   const growths = known(samples.map((s) => s.growthMB));
+  const cpus = known(samples.map((s) => s.cpuUsPerReq));
   return {
     rps: mid,
     spread: mid > 0 ? (Math.max(...rps) - Math.min(...rps)) / 2 / mid : 0,
     p99Ms: median(samples.map((s) => s.p99Ms)),
+    cpuUs: cpus.length > 0 ? median(cpus) : null,
     peakRssMB: peaks.length > 0 ? Math.max(...peaks) : null,
     idleRssMB: idles.length > 0 ? median(idles) : null,
     growthMB: growths.length > 0 ? median(growths) : null,
@@ -196,7 +202,7 @@ function runInfoLines(info: RunInfo): string[] {
     info.quick
       ? `Quick: each server checked, then ${info.loadGenerator} for 1 s on each case's reference and a checked burst of requests on the others; ${info.pinning}.`
       : `Load: ${info.loadGenerator}, ${info.connections} connections, ${info.rounds} round(s) × ${info.duration} s after ${info.warmup} s warm-up, servers alternating; ${info.pinning}.`,
-    `Each figure is the median over rounds (± is half the range); RSS is the peak under load; × ref is the ratio to the case's reference in this run.`,
+    `Each figure is the median over rounds (± is half the range); CPU is the server's user + system time per request; RSS is the peak under load; × ref is the ratio to the case's reference in this run.`,
     ...(versions === '' ? [] : [`Versions: ${versions}.`]),
   ];
 }
@@ -218,20 +224,20 @@ export function throughputTable(result: CaseResult, labels: ReadonlyMap<string, 
   const refRow = result.rows.find((r) => r.server === result.spec.reference);
   const ref = refRow === undefined ? null : summarize(refRow);
   const lines = [
-    '| server | req/s | × ref | p99 ms | × ref | RSS MB | × ref | idle MB | target |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| server | req/s | × ref | p99 ms | × ref | CPU µs/req | × ref | RSS MB | × ref | idle MB | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of result.rows) {
     const targets = targetCell(result, row, labels, judge);
     const s = summarize(row);
     if (s === null) {
-      lines.push(`| ${row.label} | ${statusText(row)} | | | | | | | ${targets} |`);
+      lines.push(`| ${row.label} | ${statusText(row)} | | | | | | | | | ${targets} |`);
       continue;
     }
     const isRef = row.server === result.spec.reference;
     const x = (a: number | null, b: number | null | undefined): string => (isRef ? '1 (ref)' : fmtRatioOrDash(ratio(a, b)));
     const warn = s.unexpected > 0 ? ` ⚠ ${s.unexpected} unexpected` : '';
-    lines.push(`| ${row.label} | ${fmtRps(s.rps)} ±${Math.round(s.spread * 100)}%${warn} | ${x(s.rps, ref?.rps)} | ${fmtMs(s.p99Ms)} | ${x(s.p99Ms, ref?.p99Ms)} | ${fmtMBOrDash(s.peakRssMB)} | ${x(s.peakRssMB, ref?.peakRssMB)} | ${fmtMBOrDash(s.idleRssMB)} | ${targets} |`);
+    lines.push(`| ${row.label} | ${fmtRps(s.rps)} ±${Math.round(s.spread * 100)}%${warn} | ${x(s.rps, ref?.rps)} | ${fmtMs(s.p99Ms)} | ${x(s.p99Ms, ref?.p99Ms)} | ${s.cpuUs === null ? '—' : s.cpuUs.toFixed(0)} | ${x(s.cpuUs, ref?.cpuUs)} | ${fmtMBOrDash(s.peakRssMB)} | ${x(s.peakRssMB, ref?.peakRssMB)} | ${fmtMBOrDash(s.idleRssMB)} | ${targets} |`);
   }
   return lines;
 }

@@ -41,7 +41,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const generator = chooseGenerator(options, programs);
   const pinning = choosePinning(options, programs);
   const started = Date.now();
-  await bundleServers(scenarios.flatMap((s) => s.servers.flatMap((server) => (server.launch.kind === 'node' ? [server.launch.script] : []))).concat('backend.ts'));
+  const bundled = scenarios.flatMap((s) => s.servers.flatMap((server) => (server.launch.kind === 'node' && server.launch.tsx !== true ? [server.launch.script] : [])));
+  await bundleServers([...bundled, 'backend.ts']);
   const fixtures = makeFixtures();
   const stop = (): void => {
     killAll();

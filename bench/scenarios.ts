@@ -12,7 +12,11 @@ import type { NginxMode } from './nginx.ts';
 
 /** How the harness starts a server. Node scripts live in bench/servers/. */
 export type Launch =
-  | { readonly kind: 'node'; readonly script: string; readonly env?: Readonly<Record<string, string>> }
+  | {
+    readonly kind: 'node'; readonly script: string; readonly env?: Readonly<Record<string, string>>;
+    /** Run the script through tsx instead of a bundle (for code that finds files beside its own). */
+    readonly tsx?: boolean;
+  }
   | { readonly kind: 'twisted'; readonly mode: 'hello' | 'static' | 'gzip' | 'proxy' }
   | { readonly kind: 'nginx'; readonly mode: NginxMode };
 
@@ -169,7 +173,8 @@ const proxy: Scenario = {
   }],
 };
 
-const gatewayApp = (app: string, threads: number): Launch => node('loom-gateway.ts', { BENCH_APP: app, BENCH_THREADS: String(threads) });
+const gatewayApp = (app: string, threads: number): Launch =>
+  ({ kind: 'node', script: 'loom-gateway.ts', env: { BENCH_APP: app, BENCH_THREADS: String(threads) }, tsx: true });
 const gateway: Scenario = {
   id: 'gateway',
   title: 'Threaded gateway',

@@ -1,20 +1,19 @@
 /**
- * Loom's threaded gateway: an application from gateway-apps.mjs (BENCH_APP: `hello` or
- * `blocking`) run on a pool of BENCH_THREADS worker threads (lesson 15).
+ * Loom's threaded gateway (lesson 15): an application from gateway-apps.mjs (BENCH_APP:
+ * `hello` or `blocking`) on a pool of BENCH_THREADS worker threads, Twisted's
+ * `WSGIResource(reactor, threadpool, application)` triple.
  *
- * Written before the gateway's resource landed, against Twisted's shape
- * (`WSGIResource(reactor, threadpool, application)` → a resource given a pool and an app
- * reference). When lib/gateway exports it, check the constructor below.
+ * This one server runs through tsx instead of a bundle: the pool starts its workers
+ * from files beside lib/gateway/pool.ts, which a bundle would move away from.
  */
-import { Site, type IResource } from '../../lib/index.ts';
+import { realClock, Site } from '../../lib/index.ts';
+import { appRef, GatewayResource, ThreadPool } from '../../lib/gateway/index.ts';
 import { announce, benchEnv, benchPort } from './common.ts';
-import { loomExport } from './loom.ts';
 
-interface AppRef { readonly module: string; readonly exportName: string }
-type GatewayResourceClass = new (options: { app: AppRef; threads: number }) => IResource;
-
-const GatewayResource = loomExport<GatewayResourceClass>('GatewayResource', 'GatewayResource (lib/gateway/)');
-const app: AppRef = { module: benchEnv('BENCH_GATEWAY_APPS'), exportName: benchEnv('BENCH_APP') };
+const threads = Number(benchEnv('BENCH_THREADS'));
+const pool = new ThreadPool({ minThreads: threads, maxThreads: threads });
+pool.start();
+const app = appRef(benchEnv('BENCH_GATEWAY_APPS'), benchEnv('BENCH_APP'));
 const port = benchPort();
-await new Site(new GatewayResource({ app, threads: Number(benchEnv('BENCH_THREADS')) })).listen(`tcp:${port}:interface=127.0.0.1`);
+await new Site(new GatewayResource(realClock, pool, app)).listen(`tcp:${port}:interface=127.0.0.1`);
 announce(port);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCpuList, rotate } from '../../bench/harness.ts';
+import { cpuPerRequest, parseCpuList, rotate } from '../../bench/harness.ts';
 
 describe('rotate', () => {
   it('starts round r with the r-th server, so each server takes each place in turn', () => {
@@ -15,5 +15,16 @@ describe('parseCpuList', () => {
     expect(parseCpuList('0-1')).toEqual([0, 1]);
     expect(parseCpuList('2,5-7\n')).toEqual([2, 5, 6, 7]);
     expect(parseCpuList('')).toEqual([]);
+  });
+});
+
+describe('cpuPerRequest', () => {
+  it('turns two CPU readings into microseconds per request', () => {
+    expect(cpuPerRequest(1.5, 2.5, 20_000)).toBe(50);
+  });
+
+  it('gives null without readings or requests', () => {
+    expect(cpuPerRequest(null, 2, 10)).toBeNull();
+    expect(cpuPerRequest(1, 2, 0)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freePort, parseServerLine, startServer, treeRssMB } from '../../bench/process.ts';
+import { freePort, parseServerLine, startServer, treeCpuSeconds, treeRssMB } from '../../bench/process.ts';
 
 describe('parseServerLine', () => {
   it('reads the ready line the lessons also print', () => {
@@ -58,5 +58,19 @@ describe('treeRssMB', () => {
 
   it('gives null for a process that does not exist', () => {
     expect(treeRssMB(2 ** 30)).toBeNull();
+  });
+});
+
+describe('treeCpuSeconds', () => {
+  it.runIf(process.platform === 'linux')('grows as this process burns CPU', () => {
+    const before = treeCpuSeconds(process.pid)!;
+    const start = process.cpuUsage();
+    // Burn 50 ms of CPU, counted as CPU (not wall time, which a busy machine stretches): 5 ticks of /proc's 10 ms.
+    while (process.cpuUsage(start).user < 50_000);
+    expect(treeCpuSeconds(process.pid)!).toBeGreaterThan(before);
+  });
+
+  it('gives null for a process that does not exist', () => {
+    expect(treeCpuSeconds(2 ** 30)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import {
 } from '../../bench/report.ts';
 import type { CaseSpec, Scenario } from '../../bench/scenarios.ts';
 
-const sample = (rps: number, extra: Partial<Sample> = {}): Sample => ({ requests: rps * 3, rps, p99Ms: 2, peakRssMB: 50, idleRssMB: 40, unexpected: 0, ...extra });
+const sample = (rps: number, extra: Partial<Sample> = {}): Sample => ({ requests: rps * 3, rps, p99Ms: 2, cpuUsPerReq: 100, peakRssMB: 50, idleRssMB: 40, unexpected: 0, ...extra });
 const measured = (server: string, ...rps: number[]): Row => ({ server, label: server.toUpperCase(), status: 'measured', samples: rps.map((r) => sample(r)) });
 
 const helloCase: CaseSpec = {
@@ -43,7 +43,7 @@ describe('median', () => {
 describe('summarize', () => {
   it('gives the median req/s and p99, the largest peak RSS and half the range as spread', () => {
     const row: Row = { server: 'x', label: 'X', status: 'measured', samples: [sample(90, { peakRssMB: 70 }), sample(100), sample(110, { p99Ms: 9 })] };
-    expect(summarize(row)).toMatchObject({ rps: 100, p99Ms: 2, peakRssMB: 70, idleRssMB: 40, spread: 0.1, requests: 300 });
+    expect(summarize(row)).toMatchObject({ rps: 100, p99Ms: 2, cpuUs: 100, peakRssMB: 70, idleRssMB: 40, spread: 0.1, requests: 300 });
   });
 
   it('has nothing to say for a row that was not measured', () => {
@@ -112,7 +112,7 @@ describe('throughputTable', () => {
   });
 
   it('shows each figure and its ratio to the reference', () => {
-    expect(table[2]).toBe('| LOOM | 80 ±0% | 0.80 | 2.00 | 1.00 | 50.0 | 1.00 | 40.0 | ≥ 0.95× NODE: **MISSED** (0.80); idle RSS ≤ 60 MB: met (40.0 MB) |');
+    expect(table[2]).toBe('| LOOM | 80 ±0% | 0.80 | 2.00 | 1.00 | 100 | 1.00 | 50.0 | 1.00 | 40.0 | ≥ 0.95× NODE: **MISSED** (0.80); idle RSS ≤ 60 MB: met (40.0 MB) |');
     expect(table[3]).toContain('| NODE | 100 ±0% | 1 (ref) |');
   });
 
