@@ -16,7 +16,7 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Seconds of measured load per server and case, in each round. */
   readonly duration: number;
-  /** Seconds of unmeasured load before each measurement. */
+  /** Seconds of unmeasured requests before each measurement (sent by the harness; fractions allowed). */
   readonly warmup: number;
   readonly connections: number;
   readonly loadGenerator: LoadGeneratorChoice;
@@ -33,8 +33,8 @@ export interface BenchOptions {
 export const DEFAULTS: Omit<BenchOptions, 'only'> = {
   quick: false,
   rounds: 3,
-  duration: 3,
-  warmup: 1,
+  duration: 2,
+  warmup: 0.5,
   connections: 50,
   loadGenerator: 'auto',
   pin: true,
@@ -53,7 +53,7 @@ Options:
   --quick               smoke mode: every server starts and answers correctly (under a minute)
   --rounds N            rounds, servers alternating (default ${DEFAULTS.rounds})
   --duration S          measured seconds per server and case, whole seconds (default ${DEFAULTS.duration})
-  --warmup S            unmeasured seconds before each measurement (default ${DEFAULTS.warmup})
+  --warmup S            seconds of unmeasured requests before each measurement (default ${DEFAULTS.warmup})
   --connections N       concurrent connections (default ${DEFAULTS.connections})
   --loadgen NAME        wrk or autocannon (default: wrk when installed)
   --no-pin              do not pin the server and the load generator to separate cores
@@ -81,7 +81,7 @@ export function parseArgs(argv: readonly string[], known: readonly string[]): Be
       case '--quick': options.quick = true; break;
       case '--rounds': options.rounds = wholeNumber(flag, value(), 1); break;
       case '--duration': options.duration = wholeNumber(flag, value(), 1); break;
-      case '--warmup': options.warmup = wholeNumber(flag, value(), 0); break;
+      case '--warmup': options.warmup = seconds(flag, value()); break;
       case '--connections': options.connections = wholeNumber(flag, value(), 1); break;
       case '--loadgen': options.loadGenerator = loadGenerator(value()); break;
       case '--no-pin': options.pin = false; break;
@@ -106,6 +106,12 @@ function splitOnce(arg: string): [string, string] {
 function wholeNumber(flag: string, text: string, min: number): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number of at least ${min}, got "${text}".`);
+  return n;
+}
+
+function seconds(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || text.trim() === '') throw new Error(`${flag} must be a number of seconds, got "${text}".`);
   return n;
 }
 

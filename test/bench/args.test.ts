@@ -33,6 +33,11 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--rounds'], known)).toThrow(/--rounds needs a value/);
   });
 
+  it('takes a fractional warm-up, which the harness sends itself', () => {
+    expect(parseArgs(['--warmup', '0.25'], known).warmup).toBe(0.25);
+    expect(() => parseArgs(['--warmup', 'soon'], known)).toThrow(/--warmup must be a number of seconds/);
+  });
+
   it('accepts only the load generators it knows', () => {
     expect(() => parseArgs(['--loadgen', 'ab'], known)).toThrow(/--loadgen must be wrk or autocannon/);
   });

@@ -80,4 +80,12 @@ describe('verify and burst against a live server', () => {
     const bad = await burst(`${base}/hello`, {}, { status: 404 }, bodies, 10, 2);
     expect(bad).toMatchObject({ requests: 10, unexpected: 10 });
   });
+
+  it('stops a burst without a count at its deadline', async () => {
+    const warm = await burst(`${base}/hello`, {}, { status: 200, body: 'hello' }, bodies, Infinity, 2, 0.2);
+    expect(warm.requests).toBeGreaterThan(0);
+    expect(warm.unexpected).toBe(0);
+    expect(warm.seconds).toBeGreaterThanOrEqual(0.2);
+    expect(warm.seconds).toBeLessThan(5);
+  });
 });
