@@ -21,6 +21,7 @@ import {
 
 const state = readiness();
 const title = state.ready ? 'the docs site in Chromium' : `the docs site in Chromium (skipped: ${state.reason})`;
+if (!state.ready) console.log(`docs browser tests skipped: ${state.reason}`);
 
 /** Pages load this many at a time, one tab each: enough to keep two cores busy. */
 const TABS = 3;
