@@ -213,21 +213,34 @@ export async function runToEnd(command: readonly string[], timeoutMs: number): P
  * its master). Read from /proc; null where there is no /proc.
  */
 export function treeRssMB(pid: number): number | null {
-  let parents: Map<number, number[]>;
-  try {
-    parents = childrenByParent();
-  } catch {
-    return null;
-  }
   let totalKB = 0;
+  for (const current of processTree(pid)) {
+    const kb = rssKB(current);
+    if (kb !== null) totalKB += kb;
+  }
+  return totalKB === 0 ? null : totalKB / 1024;
+}
+
+/** `pid` and its descendants; just `pid` where /proc cannot be read. */
+function processTree(pid: number): number[] {
+  const tree: number[] = [];
+  let scanned: Map<number, number[]> | null = null;
   const queue = [pid];
   while (queue.length > 0) {
     const current = queue.pop()!;
-    const kb = rssKB(current);
-    if (kb !== null) totalKB += kb;
-    queue.push(...(parents.get(current) ?? []));
+    tree.push(current);
+    let children = childrenOf(current);
+    if (children === null) {
+      try {
+        scanned ??= childrenByParent();
+      } catch {
+        scanned = new Map();
+      }
+      children = scanned.get(current) ?? [];
+    }
+    queue.push(...children);
   }
-  return totalKB === 0 ? null : totalKB / 1024;
+  return tree;
 }
 
 /** Linux's USER_HZ: the unit of utime and stime in /proc/PID/stat (100 on every usual build). */
@@ -239,17 +252,9 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * meaningful on a busy machine, where requests per second do not.
  */
 export function treeCpuSeconds(pid: number): number | null {
-  let parents: Map<number, number[]>;
-  try {
-    parents = childrenByParent();
-  } catch {
-    return null;
-  }
   let ticks = 0;
   let found = false;
-  const queue = [pid];
-  while (queue.length > 0) {
-    const current = queue.pop()!;
+  for (const current of processTree(pid)) {
     try {
       const stat = readFileSync(`/proc/${current}/stat`, 'utf8');
       // Fields after the command name: state is 3rd, utime 14th and stime 15th of the whole line.
@@ -259,7 +264,6 @@ export function treeCpuSeconds(pid: number): number | null {
     } catch {
       // It exited between the listing and the read.
     }
-    queue.push(...(parents.get(current) ?? []));
   }
   return found ? ticks / CLOCK_TICKS_PER_SECOND : null;
 }
@@ -273,6 +277,29 @@ function rssKB(pid: number): number | null {
   }
 }
 
+/** The direct children of `pid`, from /proc/PID/task/TID/children (one small read per thread). */
+function childrenOf(pid: number): number[] | null {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const tid of tasks) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // a kernel without it: scan instead
+      continue;
+    }
+    for (const child of text.trim().split(' ')) if (child !== '') children.push(Number(child));
+  }
+  return children;
+}
+
+/** Every process's children, from a scan of /proc (the fallback: it reads every process's stat). */
 function childrenByParent(): Map<number, number[]> {
   const map = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
