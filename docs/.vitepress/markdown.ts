@@ -28,7 +28,7 @@ import {
 /** Lesson numbers where each part of the workbook starts (DESIGN.md, "Lesson plan"). */
 export const PARTS: ReadonlyArray<{ readonly title: string; readonly from: number }> = [
   { title: 'Part I · Twisted Web in 60 seconds', from: 1 },
-  { title: 'Part II · Configuring and running servers', from: 20 },
+  { title: 'Part II · Configuring and using the web server', from: 20 },
   { title: 'Part III · Beyond Twisted', from: 31 },
 ];
 

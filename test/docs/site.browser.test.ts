@@ -142,6 +142,14 @@ describe.skipIf(!state.ready)(title, () => {
     expect(dead).toEqual([]);
   });
 
+  it('has no page that says TODO or coming soon outside its code', () => {
+    const saying = pages.filter((path) => {
+      const text = html(fileForPath(path)!).replace(/<pre[^]*?<\/pre>/g, '').replace(/<code[^]*?<\/code>/g, '').replace(/<script[^]*?<\/script>/g, '');
+      return /\bTODO\b|coming soon/i.test(text);
+    });
+    expect(saying).toEqual([]);
+  });
+
   it('draws every diagram as an SVG, with no mermaid error', async () => {
     const withDiagrams = pages.filter((path) => diagramCount(path) > 0);
     expect(withDiagrams).toContain('/guide/request-lifecycle');
