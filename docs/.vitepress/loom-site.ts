@@ -265,9 +265,15 @@ export function moduleSummary(source: string): string {
   return firstParagraph(moduleComment(source));
 }
 
+/**
+ * The first paragraph, joined into one line. A paragraph that runs into an example
+ * ("`moved.asis` can say" followed by a code block) is cut back to its last full sentence.
+ */
 function firstParagraph(comment: string): string {
-  const paragraph = comment.split(/\n\s*\n/)[0] ?? '';
-  return paragraph.split('\n').map((line) => line.trim()).join(' ').trim();
+  const paragraph = (comment.split(/\n\s*\n/)[0] ?? '').split('\n').map((line) => line.trim()).join(' ').trim();
+  if (/[.!?)`]$/.test(paragraph)) return paragraph;
+  const end = paragraph.lastIndexOf('. ');
+  return end < 0 ? paragraph : paragraph.slice(0, end + 1);
 }
 
 /**

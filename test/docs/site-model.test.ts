@@ -108,6 +108,7 @@ describe('reading lessons and code', () => {
   it('takes the first paragraph of a module comment as its summary', () => {
     expect(moduleSummary(FIXTURE['lib/resource.ts']!)).toBe('Resources and the tree.');
     expect(moduleComment('const x = 1;')).toBe('');
+    expect(moduleSummary('/**\n * @module\n * As-is files: a file with its own head. `moved.asis` can say\n *\n * ```\n * HTTP/1.1 301\n * ```\n */')).toBe('As-is files: a file with its own head.');
   });
 
   it('reads "Loom differs" as a list or as a sentence, and marks modules Twisted lacks', () => {
