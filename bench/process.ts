@@ -31,9 +31,17 @@ export function parseServerLine(line: string): ServerLine | null {
 
 const live = new Set<ChildProcess>();
 
-/** Stop every child still running (Ctrl-C, or the harness failing). */
-export function killAll(): void {
-  for (const child of live) child.kill('SIGKILL');
+/**
+ * Stop every child still running (Ctrl-C, or the harness failing): SIGTERM first, so
+ * nginx's master takes its workers down with it, then SIGKILL for any still there after 2 s.
+ */
+export async function killAll(): Promise<void> {
+  const children = [...live];
+  const exited = children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()))));
+  for (const child of children) child.kill('SIGTERM');
+  const timer = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 2000);
+  await Promise.all(exited);
+  clearTimeout(timer);
 }
 
 /** A free TCP port on 127.0.0.1 (free now; the server takes it a moment later). */

@@ -45,9 +45,10 @@ async function main(argv: readonly string[]): Promise<number> {
   await bundleServers([...bundled, 'backend.ts']);
   const fixtures = makeFixtures();
   const stop = (): void => {
-    killAll();
-    fixtures.remove();
-    process.exit(130);
+    void killAll().finally(() => {
+      fixtures.remove();
+      process.exit(130);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -147,9 +148,9 @@ function writeResults(outDir: string, info: RunInfo, results: readonly ScenarioR
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: unknown) => {
-    killAll();
+  async (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
+    await killAll();
     process.exit(1);
   },
 );
