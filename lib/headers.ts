@@ -50,6 +50,14 @@ export class Headers {
     else this.#map.set(name.toLowerCase(), values.map(sanitizeHeaderValue));
   }
 
+  /**
+   * Set one value the library itself made (a length, a default type), known to hold no
+   * CR or LF: it skips the check `setRawHeaders` makes on values from elsewhere.
+   */
+  setTrusted(name: string, value: string): void {
+    this.#map.set(name.toLowerCase(), [value]);
+  }
+
   /** Add one more value for `name`, keeping those already there. */
   addRawHeader(name: string, value: string): void {
     const key = name.toLowerCase();

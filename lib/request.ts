@@ -501,9 +501,9 @@ export class Request {
   /** @internal The renderer's one-call answer: headers, whole body, end. */
   [kFinishWithBody](body: Uint8Array | string): void {
     if (this.channel.lost || this.#state === 'finished') return;
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     if (this.#state === 'open') {
-      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-      if (!this.responseHeaders.hasHeader('content-length')) this.responseHeaders.setRawHeaders('content-length', [String(length)]);
+      if (!this.responseHeaders.hasHeader('content-length')) this.responseHeaders.setTrusted('content-length', String(length));
       this.#sendHeaders();
     }
     this.#state = 'finished';
@@ -511,7 +511,7 @@ export class Request {
     if (this.#isBodiless()) {
       this.channel.end();
     } else {
-      this.sentLength += typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      this.sentLength += length;
       this.channel.end(body);
     }
     this.#finished();
@@ -577,7 +577,7 @@ export class Request {
     if (this.#etag !== null) headers.setRawHeaders('etag', [this.#etag]);
     if (this.defaultContentType !== null && !headers.hasHeader('content-type') && this.code !== 204 && this.code !== 304 &&
         headers.getLast('content-length') !== '0') {
-      headers.setRawHeaders('content-type', [this.defaultContentType]);
+      headers.setTrusted('content-type', this.defaultContentType);
     }
     const flat: string[] = [];
     const server = this.site?.serverHeader;
@@ -661,6 +661,7 @@ export class FinishNotice implements PromiseLike<void> {
 // #region request-split-path
 /** `/a/b%20c/` → `['a', 'b c', '']`: the path after the first `/`, split and decoded. */
 export function splitPath(path: string): string[] {
+  if (path === '/') return ['']; // the most common path of all, spared a slice and a split
   const segments = path.slice(1).split('/');
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;

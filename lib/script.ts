@@ -31,9 +31,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import Module, { createRequire, isBuiltin } from 'node:module';
+import type { transformSync as TransformSync } from 'esbuild';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { transformSync } from 'esbuild';
 import { LoomError } from './errors.ts';
 import { errorPage, notFound, type ErrorPage } from './pages.ts';
 import { Registry } from './registry.ts';
@@ -252,7 +252,7 @@ export function compilationsOf(path: string): number {
 function compile(path: string, source: string, sha1: string): CompiledScript {
   let code: string;
   try {
-    code = transformSync(source, { loader: 'ts', format: 'cjs', sourcefile: path, sourcemap: 'inline', target: 'es2023' }).code;
+    code = esbuildTransform()(source, { loader: 'ts', format: 'cjs', sourcefile: path, sourcemap: 'inline', target: 'es2023' }).code;
   } catch (error) {
     throw new LoomError('LOOM_ERR_SCRIPT_COMPILE', `The resource script ${path} does not compile:\n${esbuildMessage(error)}`, { cause: error });
   }
@@ -446,4 +446,11 @@ function describe(value: unknown): string {
   if (typeof value === 'function') return `the function ${value.name || '(anonymous)'}`;
   if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
   return `the ${typeof value} ${JSON.stringify(value)?.slice(0, 60)}`;
+}
+
+// esbuild is loaded at the first compile, not at import: a Site that serves no script
+// should not pay for it. It is a CommonJS package, so this stays synchronous.
+let transform: typeof TransformSync | null = null;
+function esbuildTransform(): typeof TransformSync {
+  return (transform ??= (createRequire(import.meta.url)('esbuild') as typeof import('esbuild')).transformSync);
 }

@@ -201,12 +201,15 @@ export class File extends Resource {
     const parent = this.followSymlinks ? null : this.#realPath();
     if (!this.followSymlinks && parent === null) return null; // this directory itself is gone
     const path = joinName(this.path, name);
-    let stat: Stats;
+    let stat: Stats | undefined;
     try {
-      stat = lstatSync(path);
+      // throwIfNoEntry: a missing file is the common 404, and an Error with a stack for
+      // each one cost ~15 µs; a plain undefined costs ~1 µs.
+      stat = lstatSync(path, { throwIfNoEntry: false });
     } catch {
-      return null; // missing, or a parent that is not a directory (ENOTDIR): not found either way
+      return null; // a parent that is not a directory (ENOTDIR): not found either way
     }
+    if (stat === undefined) return null;
     if (!stat.isSymbolicLink()) return { path, name, stat, real: parent === null ? null : joinName(parent, name) };
     try {
       const real = realpathSync(path);
@@ -537,9 +540,10 @@ function joinName(dir: string, name: string): string {
 
 function statOrNull(path: string): Stats | null {
   try {
-    return statSync(path);
+    // Without throwIfNoEntry, every missing file costs an Error with a stack (~15 µs).
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
   } catch {
-    return null;
+    return null; // ENOTDIR and the like: missing, as before
   }
 }
 

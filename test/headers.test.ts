@@ -32,6 +32,12 @@ describe('Headers', () => {
     expect(h.getLast('x')).toBe('a Injected: yes');
   });
 
+  it('sets a value the library made with setTrusted, replacing what was there', () => {
+    const h = new Headers([['Content-Length', '1'], ['content-length', '2']]);
+    h.setTrusted('CONTENT-LENGTH', '13');
+    expect(h.getRawHeaders('content-length')).toEqual(['13']);
+  });
+
   it('treats __proto__ as an ordinary name', () => {
     const h = new Headers([['__proto__', 'x']]);
     expect(h.getLast('__proto__')).toBe('x');
