@@ -141,7 +141,7 @@ export class Site {
       parseMultipart(request.getHeader('content-type')!, request.content).then(
         (form) => {
           request[kSetForm](form.fields, form.files);
-          this.#process(request);
+          this.#withSession(request);
         },
         (error: LoomError) => {
           request.channel.closeAfterResponse(); // Twisted closes the connection after a bad body.
@@ -150,6 +150,11 @@ export class Site {
       );
       return;
     }
+    this.#withSession(request);
+  }
+
+  /** Process the request, first loading its session when the store is remote. */
+  #withSession(request: Request): void {
     if (this.sessions.remote) this.#preloadSession(request);
     else this.#process(request);
   }

@@ -81,6 +81,26 @@ describe.skipIf(!available)('RedisSessionStore', () => {
     expect((logger.messages[0]?.error as Error).message).toMatch(/Session component "bad" holds a Map object; a session store outside this process can only keep plain JSON data/);
   });
 
+  it('loads the session for a multipart POST too', async () => {
+    const s = store();
+    await ready(s);
+    class Form extends Resource {
+      override isLeaf = true;
+      render_GET(req: Request) {
+        req.getSession().setComponent(Note, 'made on GET');
+        return req.getSession().uid;
+      }
+      render_POST(req: Request) {
+        return `${req.getSession().uid} ${req.getSession(Note) ?? '(none)'} ${req.args.get('field')?.[0] ?? ''}`;
+      }
+    }
+    const site = new Site(new Form(), { sessionStore: s });
+    const uid = (await request(site)).text;
+    const body = '--b\r\nContent-Disposition: form-data; name="field"\r\n\r\nvalue\r\n--b--\r\n';
+    const posted = await request(site, { method: 'POST', body, headers: { cookie: `TWISTED_SESSION=${uid}`, 'content-type': 'multipart/form-data; boundary=b' } });
+    expect(posted.text).toBe(`${uid} made on GET value`);
+  });
+
   it('deletes the key when a session expires', async () => {
     const s = store();
     await ready(s);
