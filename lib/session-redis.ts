@@ -49,6 +49,8 @@ export class RedisSessionStore implements SessionStore {
   #factory: SessionFactory = defaultSessionFactory;
   #logger: Logger | null = null;
   #down = false;
+  /** Writes sent but not yet answered: close() waits for them rather than lose them. */
+  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(options: RedisSessionStoreOptions = {}) {
     this.prefix = options.prefix ?? 'loom:session:';
@@ -100,7 +102,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   remove(session: Session): void {
-    this.#redis.del(this.prefix + session.uid).catch((error: unknown) => this.#logger?.error(`Could not delete session ${session.uid.slice(0, 8)}… from Redis`, error));
+    this.#track(this.#redis.del(this.prefix + session.uid).catch((error: unknown) => this.#logger?.error(`Could not delete session ${session.uid.slice(0, 8)}… from Redis`, error)));
   }
 
   save(session: Session): void {
@@ -112,11 +114,18 @@ export class RedisSessionStore implements SessionStore {
       return;
     }
     const ttl = Math.max(1, Math.ceil(session.sessionTimeout));
-    this.#redis.set(this.prefix + session.uid, json, 'EX', ttl).catch((error: unknown) => this.#logger?.error('Could not save a session to Redis', error));
+    this.#track(this.#redis.set(this.prefix + session.uid, json, 'EX', ttl).catch((error: unknown) => this.#logger?.error('Could not save a session to Redis', error)));
   }
 
+  /** Finish the writes under way (auto-pipelining sends them on the next tick), then disconnect. */
   async close(): Promise<void> {
+    await Promise.all(this.#pending);
     if (this.#ownsClient) await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+
+  #track(write: Promise<unknown>): void {
+    this.#pending.add(write);
+    void write.finally(() => this.#pending.delete(write));
   }
 
   #requireClock(): Clock {

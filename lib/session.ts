@@ -19,7 +19,8 @@
  *   session, as for an unknown uid;
  * - the memory store has a cap (`maxSessions`) and evicts the least recently used
  *   session first, so a flood of new clients cannot grow memory without limit;
- * - expiry runs on the Site's injected clock, so tests move time instead of waiting.
+ * - expiry runs on the Site's injected clock, so tests move time instead of waiting;
+ *   the memory store needs one timer per timeout value, not one per session.
  * Tests: `test/session.test.ts`. Lessons 17–19 teach it.
  */
 
@@ -70,8 +71,10 @@ export class Session {
   lastModified: number;
   readonly #store: SessionStore;
   readonly #clock: Clock;
-  readonly #components: Map<string, unknown>;
-  #onExpire: (() => void)[] = [];
+  // Made on first use: most sessions of a busy site never store a component, and an
+  // empty Map per session is a quarter of a session's memory.
+  #components: Map<string, unknown> | null;
+  #onExpire: (() => void)[] | null = null;
   #expired = false;
 
   constructor(uid: string, store: SessionStore, clock: Clock, saved?: SavedSession) {
@@ -80,7 +83,7 @@ export class Session {
     this.#clock = clock;
     this.createdAt = saved?.createdAt ?? clock.seconds();
     this.lastModified = clock.seconds();
-    this.#components = new Map(Object.entries(saved?.components ?? {}));
+    this.#components = saved === undefined ? null : new Map(Object.entries(saved.components));
   }
 
   /** Mark the session as used now, pushing its expiry back. Requests do this for you. */
@@ -97,8 +100,8 @@ export class Session {
     if (this.#expired) return;
     this.#expired = true;
     this.#store.remove(this);
-    const callbacks = this.#onExpire;
-    this.#onExpire = [];
+    const callbacks = this.#onExpire ?? [];
+    this.#onExpire = null;
     for (const callback of callbacks) callback();
   }
 
@@ -109,7 +112,7 @@ export class Session {
 
   /** Run `callback` when the session expires (after a timeout or `expire()`). */
   notifyOnExpire(callback: () => void): void {
-    this.#onExpire.push(callback);
+    (this.#onExpire ??= []).push(callback);
   }
   // #endregion session-class
 
@@ -119,8 +122,8 @@ export class Session {
    * function, it is made, stored and returned (Twisted's adapter lookup).
    */
   getComponent<T>(key: ComponentKey<T>): T | undefined {
-    if (!this.#components.has(key.name) && key.create !== undefined) this.setComponent(key, key.create());
-    return this.#components.get(key.name) as T | undefined;
+    if (this.#components?.has(key.name) !== true && key.create !== undefined) this.setComponent(key, key.create());
+    return this.#components?.get(key.name) as T | undefined;
   }
 
   /**
@@ -130,19 +133,19 @@ export class Session {
    */
   setComponent<T>(key: ComponentKey<T>, value: T): void {
     if (this.#store.remote) assertPlainData(value, key.name);
-    this.#components.set(key.name, value);
+    (this.#components ??= new Map()).set(key.name, value);
   }
 
   /** Remove the component stored under `key`. */
   removeComponent<T>(key: ComponentKey<T>): void {
-    this.#components.delete(key.name);
+    this.#components?.delete(key.name);
   }
   // #endregion session-components
 
   /** The session as plain data, for a store that keeps it outside this process. */
   save(): SavedSession {
     const components: Record<string, unknown> = Object.create(null);
-    for (const [name, value] of this.#components) {
+    for (const [name, value] of this.#components ?? []) {
       assertPlainData(value, name);
       components[name] = value;
     }
@@ -188,18 +191,20 @@ export interface SessionStore {
 
 // #region session-memory-store
 /**
- * Sessions kept in this process's memory. Each session has one timer on the Site's
- * clock; when it fires, the session expires if it has been unused for its timeout, or
- * the timer is set again for the time that is left. So `touch()` costs a field write,
- * not a timer reset, on every request.
+ * Sessions kept in this process's memory, in least-recently-used order. Sessions with
+ * the same timeout expire in the order they were last used, so one timer per timeout
+ * value is enough: it fires when the oldest of them is due, expires every session that
+ * has been unused for its timeout, and is set again for the next one. A request that
+ * uses a session only moves it to the young end; no timer is touched.
  */
 export class MemorySessionStore implements SessionStore {
   readonly remote = false;
   readonly maxSessions: number;
-  // A Map keeps insertion order: re-inserting on every touch keeps the least recently
-  // used session first, which is the one evicted when the store is full.
+  // Every session, least recently used first: the one evicted when the store is full.
   readonly #sessions = new Map<string, Session>();
-  readonly #timers = new Map<string, DelayedCall>();
+  // The same sessions grouped by timeout, each group least recently used first.
+  readonly #byTimeout = new Map<number, Map<string, Session>>();
+  readonly #sweeps = new Map<number, DelayedCall>();
   #clock: Clock | null = null;
 
   constructor(options: { maxSessions?: number } = {}) {
@@ -224,36 +229,60 @@ export class MemorySessionStore implements SessionStore {
   }
 
   add(session: Session): void {
+    if (this.#clock === null) throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'This session store is not attached to a Site.');
     if (this.#sessions.size >= this.maxSessions) this.#sessions.values().next().value?.expire();
     this.#sessions.set(session.uid, session);
-    this.#schedule(session, session.sessionTimeout);
+    let group = this.#byTimeout.get(session.sessionTimeout);
+    if (group === undefined) this.#byTimeout.set(session.sessionTimeout, (group = new Map()));
+    group.set(session.uid, session);
+    if (!this.#sweeps.has(session.sessionTimeout)) this.#scheduleSweep(session.sessionTimeout, session.sessionTimeout);
   }
 
   touched(session: Session): void {
-    if (this.#sessions.delete(session.uid)) this.#sessions.set(session.uid, session);
+    // Re-inserting moves the session to the young end of both orders.
+    if (!this.#sessions.delete(session.uid)) return;
+    this.#sessions.set(session.uid, session);
+    const group = this.#byTimeout.get(session.sessionTimeout);
+    if (group?.delete(session.uid) === true) group.set(session.uid, session);
   }
 
   remove(session: Session): void {
     this.#sessions.delete(session.uid);
-    this.#timers.get(session.uid)?.cancel();
-    this.#timers.delete(session.uid);
+    const group = this.#byTimeout.get(session.sessionTimeout);
+    group?.delete(session.uid);
+    if (group?.size === 0) {
+      this.#byTimeout.delete(session.sessionTimeout);
+      this.#sweeps.get(session.sessionTimeout)?.cancel();
+      this.#sweeps.delete(session.sessionTimeout);
+    }
   }
 
   save(): void {}
 
   async close(): Promise<void> {
-    for (const timer of this.#timers.values()) timer.cancel();
-    this.#timers.clear();
+    for (const sweep of this.#sweeps.values()) sweep.cancel();
+    this.#sweeps.clear();
   }
 
-  #schedule(session: Session, seconds: number): void {
-    const clock = this.#clock;
-    if (clock === null) throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'This session store is not attached to a Site.');
-    this.#timers.set(session.uid, clock.callLater(seconds, () => {
+  /** Expire the sessions of one timeout group that are due, then wait for the next one. */
+  #sweep(timeout: number): void {
+    this.#sweeps.delete(timeout);
+    const clock = this.#clock!;
+    const group = this.#byTimeout.get(timeout);
+    for (const session of group?.values() ?? []) {
       const idle = clock.seconds() - session.lastModified;
-      if (idle >= session.sessionTimeout) session.expire();
-      else this.#schedule(session, session.sessionTimeout - idle);
-    }));
+      if (idle < timeout) {
+        this.#scheduleSweep(timeout, timeout - idle);
+        return;
+      }
+      session.expire(); // removes it from the group, which iteration tolerates
+    }
+  }
+
+  #scheduleSweep(timeout: number, seconds: number): void {
+    // An expiry callback may make a session (and so a sweep) while a sweep runs: keep one.
+    this.#sweeps.get(timeout)?.cancel();
+    this.#sweeps.set(timeout, this.#clock!.callLater(seconds, () => this.#sweep(timeout)));
   }
 }
 // #endregion session-memory-store

@@ -81,6 +81,20 @@ describe.skipIf(!available)('RedisSessionStore', () => {
     expect((logger.messages[0]?.error as Error).message).toMatch(/Session component "bad" holds a Map object; a session store outside this process can only keep plain JSON data/);
   });
 
+  it('finishes the writes under way before it closes', async () => {
+    const s = store();
+    await ready(s);
+    const logger = memoryLogger();
+    const site = new Site(new Notes(), { sessionStore: s, logger });
+    const uid = (await request(site, { uri: '/?note=last-words' })).text.split(' ')[0]!;
+    const key = `${s.prefix}${uid}`;
+    const reader = new RedisSessionStore({ url: `redis://127.0.0.1:${redis.port}` });
+    await site.close(); // in the same tick as the request's save
+    expect(logger.messages.filter((m) => m.level === 'error')).toEqual([]);
+    expect(JSON.parse((await reader.client.get(key))!)).toMatchObject({ components: { note: 'last-words' } });
+    await reader.close();
+  });
+
   it('loads the session for a multipart POST too', async () => {
     const s = store();
     await ready(s);

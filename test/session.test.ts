@@ -186,6 +186,45 @@ describe('session expiry', () => {
   });
 });
 
+describe('MemorySessionStore expiry', () => {
+  it('expires sessions with different timeouts each at its own time', () => {
+    class Short extends Session {
+      override sessionTimeout = 60;
+    }
+    const clock = new FakeClock();
+    let short = true;
+    const site = new Site(new WhoAmI(), { clock, sessionFactory: (uid, store, c, saved) => (short ? new Short(uid, store, c, saved) : new Session(uid, store, c, saved)) });
+    const long = (short = false, site.makeSession());
+    short = true;
+    const brief = site.makeSession();
+    clock.advance(60);
+    expect([brief.expired, long.expired]).toEqual([true, false]);
+    clock.advance(840);
+    expect(long.expired).toBe(true);
+    expect(clock.getDelayedCalls()).toEqual([]);
+  });
+
+  it('keeps one sweep when an expiry callback makes a new session', () => {
+    const { site, clock, store } = setup();
+    const first = site.makeSession();
+    let second: Session | null = null;
+    first.notifyOnExpire(() => (second = site.makeSession()));
+    clock.advance(900);
+    expect(first.expired).toBe(true);
+    expect(store.size).toBe(1);
+    expect(clock.getDelayedCalls()).toHaveLength(1);
+    clock.advance(900);
+    expect(second!.expired).toBe(true);
+    expect(clock.getDelayedCalls()).toEqual([]);
+  });
+
+  it('uses one timer for many sessions, not one each', () => {
+    const { site, clock } = setup();
+    for (let i = 0; i < 100; i++) site.makeSession();
+    expect(clock.getDelayedCalls()).toHaveLength(1);
+  });
+});
+
 describe('MemorySessionStore cap', () => {
   it('evicts the least recently used session when full, and runs its expiry callbacks', () => {
     const { site, store } = setup({ maxSessions: 3 });
