@@ -261,7 +261,7 @@ export interface TestResponse {
  * expect(response.code).toBe(200);
  */
 export async function request(target: IResource | Site, options: RequestOptions = {}): Promise<TestResponse> {
-  const site = target instanceof Site ? target : new Site(target, { logger: quietLogger() });
+  const site = target instanceof Site ? target : new Site(target, { logger: memoryLogger() });
   const req = makeRequest(options, site);
   const done = req.notifyFinish();
   site.dispatch(req);
@@ -307,10 +307,6 @@ export function memoryLogger(): MemoryLogger {
 /** A Site with a recording logger and a fake clock: the usual test setup. */
 export function testSite(root: IResource, options: SiteOptions = {}): Site & { logger: MemoryLogger } {
   return new Site(root, { logger: memoryLogger(), clock: new FakeClock(), ...options }) as Site & { logger: MemoryLogger };
-}
-
-function quietLogger(): MemoryLogger {
-  return memoryLogger();
 }
 
 function rawHeaders(options: RequestOptions): string[] {

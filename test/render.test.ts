@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LoomError } from '../lib/errors.ts';
 import { NOT_DONE_YET, Resource, UnsupportedMethod, type RenderResult } from '../lib/resource.ts';
 import type { Request } from '../lib/request.ts';
@@ -259,12 +259,17 @@ describe('render: unsupported methods', () => {
 });
 
 describe('render without a Site', () => {
-  it('still renders and answers failures with a 500', async () => {
-    const req = makeRequest();
-    const original = console.error;
-    const response = await render(new Returns(() => 'ok'), req);
-    expect(response.text).toBe('ok');
-    expect(original).toBe(console.error);
+  it('still renders, and answers a failure with a 500 logged to the console', async () => {
+    expect((await render(new Returns(() => 'ok'))).text).toBe('ok');
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const failed = await render(new Returns(() => { throw new Error('no site here'); }));
+      expect(failed.code).toBe(500);
+      expect(failed.text).toContain('Processing Failed');
+      expect(write.mock.calls.map((c) => String(c[0])).join('')).toMatch(/\[error\] Error in Returns for GET \/[\s\S]*no site here/);
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it('uses the site logger, not the console, when there is a Site', async () => {

@@ -17,7 +17,7 @@
  * Tests: `test/guard/wrapper.test.ts`. Lesson 16 (http-auth) teaches it.
  */
 
-import { ANONYMOUS, UnauthorizedLogin, type Credentials, type Portal } from '../cred.ts';
+import { UnauthorizedLogin, type Credentials, type Portal } from '../cred.ts';
 import { LoomError } from '../errors.ts';
 import { errorPage } from '../pages.ts';
 import { NOT_DONE_YET, type IResource } from '../resource.ts';
@@ -68,7 +68,7 @@ export class HTTPAuthSessionWrapper implements IResource {
   /** Transparent: give the segment back, so the avatar walks the same path the wrapper saw. */
   getChildWithDefault(name: string, request: Request): IResource {
     request.postpath.unshift(request.prepath.pop() ?? name);
-    return this.#authorizedResource(request);
+    return new DeferredResource(this.#login(request));
   }
 
   render(request: Request): typeof NOT_DONE_YET {
@@ -77,10 +77,6 @@ export class HTTPAuthSessionWrapper implements IResource {
 
   putChild(): void {
     throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'Put children on the avatar resources your realm returns, not on the HTTPAuthSessionWrapper.');
-  }
-
-  #authorizedResource(request: Request): IResource {
-    return new DeferredResource(this.#login(request));
   }
 
   /** Read the credentials, log in, and resolve to what should answer: the avatar or a 401/500 page. */
@@ -119,4 +115,3 @@ export class HTTPAuthSessionWrapper implements IResource {
 }
 // #endregion guard-wrapper
 
-export { ANONYMOUS };
