@@ -74,10 +74,13 @@ export class Request {
   readonly channel: Channel;
   /** The method exactly as sent: `GET`, `POST`, … (`get` stays `get`). */
   method: string;
-  /** The request target as sent, query string included: `/search?q=loom`. */
-  readonly uri: string;
-  /** `uri` up to the first `?`, still percent-encoded. */
-  readonly path: string;
+  /**
+   * The request target as sent, query string included: `/search?q=loom`. Writable
+   * because `VHostMonsterResource` (lib/vhost.ts) rewrites it, as Twisted's does.
+   */
+  uri: string;
+  /** `uri` up to the first `?`, still percent-encoded. Rewritten with `uri` by `VHostMonsterResource`. */
+  path: string;
   /** `HTTP/1.1` or `HTTP/1.0`. */
   readonly clientproto: string;
   /** The decoded segments traversal has consumed so far. */
@@ -245,12 +248,15 @@ export class Request {
   /**
    * Pretend the request arrived for `host`:`port` (for a server behind a proxy):
    * rewrites the Host header (port omitted when it is the scheme's default), what
-   * `getHost()` returns, and with `secure`, what `isSecure()` says.
+   * `getHost()` returns, and with `secure`, what `isSecure()` says. Give an IPv6 address
+   * without brackets (`::1`); the Host header gets them.
    */
   setHost(host: string, port: number, secure = false): void {
     this.#forcedSecure = secure;
     const isDefault = port === (secure ? 443 : 80);
-    this.requestHeaders.setRawHeaders('host', [isDefault ? host : `${host}:${port}`]);
+    // An IPv6 literal needs its brackets in a Host header, or its colons read as a port.
+    const name = host.includes(':') ? `[${host}]` : host;
+    this.requestHeaders.setRawHeaders('host', [isDefault ? name : `${name}:${port}`]);
     this.#host = { type: host.includes(':') ? 'IPv6' : 'IPv4', host, port };
   }
 

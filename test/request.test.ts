@@ -397,6 +397,15 @@ describe('Request: hosts, addresses and URLs', () => {
     expect(other.isSecure()).toBe(false);
   });
 
+  it('lets setHost take an IPv6 address, bracketing it in the Host header so prePathURL stays whole', () => {
+    const req = makeRequest({ headers: { host: 'inside' } });
+    req.setHost('::1', 8080);
+    expect(req.getHeader('host')).toBe('[::1]:8080');
+    expect(req.getHost()).toMatchObject({ type: 'IPv6', host: '::1', port: 8080 });
+    expect(req.getRequestHostname()).toBe('::1');
+    expect(req.prePathURL()).toBe('http://[::1]:8080/');
+  });
+
   it('builds URLPath from prePathURL, not from the whole URI', () => {
     const req = makeRequest({ uri: '/a/b?q=1', headers: { host: 'h' } });
     req.prepath = ['a'];
