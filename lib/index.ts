@@ -71,3 +71,4 @@ export {
   type Write, type Middleware, type ThreadPoolOptions, type GatewayResourceOptions, type LoadGatewayOptions, type SimpleServer,
   type Violation, type ValidatorOptions,
 } from './gateway/index.ts';
+export { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from './vhost.ts';

@@ -116,7 +116,8 @@ export class Request {
   #abort: AbortController | null = null;
   #watchingClose = false;
   #host: Address | null = null;
-  #forcedSecure = false;
+  // null: the channel says (TLS or not); set by setHost when told the public scheme.
+  #secure: boolean | null = null;
   #rootURL: string | null = null;
   #session: Session | null = null;
   // undefined: nothing was preloaded (memory store); null: the store had no such session.
@@ -231,9 +232,9 @@ export class Request {
     return this.#host ?? this.channel.host;
   }
 
-  /** True for a request over TLS, or after `setHost(…, true)`. */
+  /** True for a request over TLS, unless `setHost` said otherwise (`setHost(…, true)` or `false`). */
   isSecure(): boolean {
-    return this.#forcedSecure || this.channel.secure;
+    return this.#secure ?? this.channel.secure;
   }
 
   /** The host name the client asked for: the Host header without its port or IPv6 brackets, else the local address. */
@@ -248,12 +249,14 @@ export class Request {
   /**
    * Pretend the request arrived for `host`:`port` (for a server behind a proxy):
    * rewrites the Host header (port omitted when it is the scheme's default), what
-   * `getHost()` returns, and with `secure`, what `isSecure()` says. Give an IPv6 address
-   * without brackets (`::1`); the Host header gets them.
+   * `getHost()` returns, and, when `secure` is given, what `isSecure()` says. Left out,
+   * the connection decides, as in Twisted; `false` makes even a request over TLS
+   * insecure, which Twisted's setHost cannot (VHostMonster's `http` scheme needs it).
+   * Give an IPv6 address without brackets (`::1`); the Host header gets them.
    */
-  setHost(host: string, port: number, secure = false): void {
-    this.#forcedSecure = secure;
-    const isDefault = port === (secure ? 443 : 80);
+  setHost(host: string, port: number, secure?: boolean): void {
+    this.#secure = secure ?? null;
+    const isDefault = port === (this.isSecure() ? 443 : 80);
     // An IPv6 literal needs its brackets in a Host header, or its colons read as a port.
     const name = host.includes(':') ? `[${host}]` : host;
     this.requestHeaders.setRawHeaders('host', [isDefault ? name : `${name}:${port}`]);

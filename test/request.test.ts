@@ -397,6 +397,18 @@ describe('Request: hosts, addresses and URLs', () => {
     expect(other.isSecure()).toBe(false);
   });
 
+  it('lets setHost(…, false) make a request over TLS insecure, and leaves TLS to decide when not told', () => {
+    const told = makeRequest({ secure: true });
+    told.setHost('example.com', 80, false);
+    expect(told.isSecure()).toBe(false);
+    expect(told.getHeader('host')).toBe('example.com');
+    expect(told.prePathURL()).toBe('http://example.com/');
+    const untold = makeRequest({ secure: true });
+    untold.setHost('example.com', 443);
+    expect(untold.isSecure()).toBe(true);
+    expect(untold.getHeader('host')).toBe('example.com');
+  });
+
   it('lets setHost take an IPv6 address, bracketing it in the Host header so prePathURL stays whole', () => {
     const req = makeRequest({ headers: { host: 'inside' } });
     req.setHost('::1', 8080);
