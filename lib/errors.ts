@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   LOOM_ERR_SCRIPT_IMPORT: 'A module a resource script imports could not be found or loaded.',
   LOOM_ERR_CGI_SPAWN: 'A CGI program (or the filter that runs it) could not be started.',
   LOOM_ERR_ASIS_HEAD: 'An as-is file (.asis) does not start with a valid status line or header block.',
+  LOOM_ERR_UPSTREAM: 'The upstream server behind a proxy could not be reached or did not answer in time (502 or 504).',
   LOOM_ERR_NO_SUCH_HOST: 'NameVirtualHost.removeHost was given a host name that was never added.',
 } as const;
 

@@ -71,4 +71,6 @@ export {
   type Write, type Middleware, type ThreadPoolOptions, type GatewayResourceOptions, type LoadGatewayOptions, type SimpleServer,
   type Violation, type ValidatorOptions,
 } from './gateway/index.ts';
+export { ForwardProxyResource, ReverseProxyResource, parseProxyTarget } from './proxy.ts';
+export { DEFAULT_PROXY_TIMEOUT, ProxyClientFactory, upstreamHeaders, type ProxyClientOptions, type UpstreamTarget } from './proxy-client.ts';
 export { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from './vhost.ts';
