@@ -4,6 +4,7 @@ import { Resource, getChildForRequest } from '../lib/resource.ts';
 import type { Request } from '../lib/request.ts';
 import type { Site } from '../lib/site.ts';
 import { makeRequest, request, testSite } from '../lib/testing.ts';
+import { ReverseProxyResource } from '../lib/proxy.ts';
 import { ParentRedirect } from '../lib/util.ts';
 import { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from '../lib/vhost.ts';
 
@@ -351,9 +352,13 @@ describe('VHostMonsterResource', () => {
 
 describe('VHostMonsterResource over loopback', () => {
   let site: Site | null = null;
+  let front: Site | null = null;
+  let proxy: ReverseProxyResource | null = null;
   afterEach(async () => {
+    await front?.close();
+    await proxy?.close();
     await site?.close();
-    site = null;
+    site = front = proxy = null;
   });
 
   it('reaches /echo with the public URL from a real socket', async () => {
@@ -369,5 +374,24 @@ describe('VHostMonsterResource over loopback', () => {
     expect(echoed.secure).toBe(true);
     expect(echoed.host).toBe('www.example.org:8443');
     expect(echoed.url).toBe('https://www.example.org:8443/echo');
+  });
+
+  it('behind a ReverseProxyResource, builds its URLs with the public host the proxy names', async () => {
+    const root = new Resource();
+    root.putChild('vhm', new VHostMonsterResource());
+    root.putChild('echo', new Echo());
+    site = testSite(root);
+    const back = await site.listen('tcp:0:interface=127.0.0.1');
+    proxy = new ReverseProxyResource('127.0.0.1', back.address.port, '/vhm/http/public.example:80');
+    front = testSite(proxy);
+    const entry = await front.listen('tcp:0:interface=127.0.0.1');
+    const response = await fetch(`${entry.url}echo/a%20b?z=1`);
+    expect(response.status).toBe(200);
+    const echoed = (await response.json()) as Echoed;
+    expect(echoed.url).toBe('http://public.example/echo');
+    expect(echoed.host).toBe('public.example');
+    expect(echoed.uri).toBe('/echo/a%20b?z=1');
+    expect(echoed.postpath).toEqual(['a b']);
+    expect(echoed.secure).toBe(false);
   });
 });
