@@ -125,10 +125,13 @@ export class NameVirtualHost extends Resource {
  * again from the Site's root.
  *
  * @example
- * // Back server, on 127.0.0.1:8538
+ * // The back server, on 127.0.0.1:8538, with the monster at /vhm:
  * root.putChild('vhm', new VHostMonsterResource());
- * // Front server: proxy every request for www.example.org to the back server
- * front.putChild('', new ReverseProxyResource('127.0.0.1', 8538, '/vhm/https/www.example.org'));
+ * await new Site(root).listen('tcp:8538:interface=127.0.0.1');
+ * // The front server, which the public reaches as https://www.example.org through a
+ * // TLS terminator: its whole URL space goes to the back server, below the monster.
+ * const proxy = new ReverseProxyResource('127.0.0.1', 8538, '/vhm/https/www.example.org');
+ * await new Site(proxy).listen('tcp:8080:interface=127.0.0.1');
  */
 export class VHostMonsterResource extends Resource {
   // Two shared children, made once: the scheme segment picks one, so a request makes none.
