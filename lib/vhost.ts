@@ -94,7 +94,11 @@ export class NameVirtualHost extends Resource {
   }
   // #endregion vhost-pick-host
 
-  /** Render the chosen tree's root: a request for `/` is answered by the host's own root. */
+  /**
+   * Render the chosen tree's root. This happens only when the path ends at the virtual
+   * host itself (one mounted at `/sites`, asked for `/sites`): `/` has one empty segment
+   * left, which `getChild` hands to the chosen tree.
+   */
   override render(request: Request): RenderResult {
     return this.getHostResource(request).render(request);
   }
@@ -230,19 +234,23 @@ export function hostnameOf(header: string): string {
 }
 // #endregion vhost-host-name
 
-/** The key `addHost` stores a name under: the same form `hostnameOf` gives a Host header. */
+/**
+ * The key `addHost` stores a name under: the form `hostnameOf` gives a Host header. A
+ * name that `hostnameOf` would shorten has a port (or a stray bracket), and could never
+ * match, so it is refused rather than stored.
+ */
 function hostKey(name: string): string {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', `A virtual host needs a name such as "www.example.org", got ${JSON.stringify(name)}.`);
   }
-  const trimmed = name.trim();
-  // Two or more colons: a bare IPv6 address, not a name with a port.
-  const bareIPv6 = trimmed.indexOf(':') !== trimmed.lastIndexOf(':') && !trimmed.startsWith('[');
-  const key = bareIPv6 ? trimmed.toLowerCase() : hostnameOf(trimmed);
-  const withPort = bareIPv6 ? false : trimmed.startsWith('[') ? /\]:/.test(trimmed) : trimmed.includes(':');
-  if (withPort) {
+  const given = name.trim().toLowerCase();
+  // Two colons or more, no brackets: a bare IPv6 address such as ::1, kept whole.
+  if (!given.startsWith('[') && given.indexOf(':') !== given.lastIndexOf(':')) return given;
+  const key = hostnameOf(given);
+  const brackets = given.startsWith('[') ? 2 : 0;
+  if (key.length + brackets !== given.length) {
     throw new LoomError('LOOM_ERR_INVALID_ARGUMENT',
-      `addHost("${name}"): virtual hosts are matched by name only, so a port can never match. Use addHost("${key}").`);
+      `addHost("${name}"): virtual hosts are matched by name only, without a port, so this could never match. Use addHost("${key}").`);
   }
   return key;
 }

@@ -146,6 +146,7 @@ describe('NameVirtualHost', () => {
     const nvh = new NameVirtualHost();
     expect(() => nvh.addHost('example.org:8080', tree('x'))).toThrow(/addHost\("example.org"\)/);
     expect(() => nvh.addHost('[::1]:8080', tree('x'))).toThrow(/port/);
+    expect(() => nvh.addHost('[::1', tree('x'))).toThrow(/could never match/);
     expect(() => nvh.addHost(' ', tree('x'))).toThrow(/needs a name/);
     expect(nvh.hosts.size).toBe(0);
   });
