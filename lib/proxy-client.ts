@@ -42,6 +42,8 @@
  */
 
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { realClock, type Clock, type DelayedCall } from './clock.ts';
 import { LoomError } from './errors.ts';
 import type { Content } from './content.ts';
@@ -101,6 +103,9 @@ const FORWARDED: ReadonlySet<string> = new Set(['x-forwarded-for', 'x-forwarded-
 /** Methods that may safely be sent twice (RFC 9110 §9.2.2), so may be retried. */
 const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
+/** TCP keep-alive probes on idle upstream connections start after this long (Node's default). */
+const TCP_KEEPALIVE_MS = 1000;
+
 /** A spooled body goes upstream in pieces of this size. */
 const BODY_CHUNK = 64 * 1024;
 
@@ -134,9 +139,7 @@ export class ProxyClientFactory {
       throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', `The proxy timeout is in seconds and must be a positive number, got ${String(options.timeout)}.`);
     }
     this.#ownsAgent = options.agent === undefined;
-    // LIFO hands out the connection used last, so a quiet period lets the others idle
-    // out instead of keeping every one of them barely alive.
-    this.agent = options.agent ?? new Agent({ keepAlive: true, scheduling: 'lifo' });
+    this.agent = options.agent ?? new KeepAliveAgent();
     this.timeout = timeout;
     this.xForwarded = options.xForwarded ?? defaultXForwarded;
     this.clock = options.clock ?? null;
@@ -157,6 +160,35 @@ export class ProxyClientFactory {
   }
 }
 
+/**
+ * Node's keep-alive Agent, made cheaper per request. Its `keepSocketAlive` runs each time
+ * a connection goes back to the pool: it sets TCP keep-alive again (system calls) and
+ * reads the response's `Keep-Alive` header, which makes Node build the whole `headers`
+ * object of every response. Once per connection is enough for the first. The second only
+ * matters with an Agent `timeout`, which this one does not set; a connection the upstream
+ * closes while idle is dropped from the pool, and one it closes just as it is reused is
+ * what the retry of idempotent requests covers.
+ */
+class KeepAliveAgent extends Agent {
+  readonly #tuned = new WeakSet<Socket>();
+
+  constructor() {
+    // LIFO hands out the connection used last, so in a quiet period the others idle out
+    // instead of all being kept barely alive.
+    super({ keepAlive: true, scheduling: 'lifo' });
+  }
+
+  override keepSocketAlive(socket: Duplex): boolean {
+    if (!(socket instanceof Socket)) return true;
+    if (!this.#tuned.has(socket)) {
+      this.#tuned.add(socket);
+      socket.setKeepAlive(true, TCP_KEEPALIVE_MS);
+    }
+    socket.unref(); // an idle pooled connection must not keep the process alive
+    return true;
+  }
+}
+
 /** Where an exchange is: waiting for the upstream's head, copying its body, or over. */
 type Phase = 'waiting' | 'streaming' | 'done';
 
@@ -167,8 +199,11 @@ class ProxyClient {
   readonly #request: Request;
   readonly #target: UpstreamTarget;
   readonly #headers: string[];
+  readonly #clock: Clock;
   #upstream: ClientRequest | null = null;
   #timer: DelayedCall | null = null;
+  /** When the upstream last sent something (the clock's seconds), once it has answered. */
+  #lastHeard = 0;
   #phase: Phase = 'waiting';
   #timedOut = false;
   #retried = false;
@@ -178,32 +213,34 @@ class ProxyClient {
     this.#request = request;
     this.#target = target;
     this.#headers = upstreamHeaders(request, target.hostHeader, factory.xForwarded);
+    this.#clock = factory.clock ?? request.site?.clock ?? realClock;
   }
 
-  /** Open the upstream request, start the clock, and send the body. */
+  /** Open the upstream request, start the clock, watch for the client leaving, send the body. */
   send(): void {
-    const request = this.#request;
     const upstream = httpRequest({
-      host: this.#target.host, port: this.#target.port, method: request.method, path: this.#target.path,
+      host: this.#target.host, port: this.#target.port, method: this.#request.method, path: this.#target.path,
       headers: this.#headers, agent: this.#factory.agent, setHost: false,
-      // The client leaving aborts the upstream request: nobody is left to read its answer.
-      signal: request.signal,
     });
     this.#upstream = upstream;
     upstream.on('response', (response: IncomingMessage) => this.#onResponse(response));
     upstream.on('error', (error: Error) => this.#onError(error));
     if (this.#timer === null) {
-      const clock = this.#factory.clock ?? request.site?.clock ?? realClock;
-      this.#timer = clock.callLater(this.#factory.timeout, () => this.#onTimeout());
+      this.#timer = this.#clock.callLater(this.#factory.timeout, () => this.#onTimeout());
+      // The client leaving aborts the upstream request: nobody is left to read the answer.
+      // (`request.signal` says the same, but costs an AbortController per request.)
+      this.#request.channel.onClose((lost) => {
+        if (lost) this.#fail(() => {});
+      });
     }
-    sendBody(upstream, request.content);
+    sendBody(upstream, this.#request);
   }
 
   /** The upstream's status and headers arrived: copy them, then copy the body as it comes. */
   #onResponse(response: IncomingMessage): void {
     if (this.#phase !== 'waiting') return;
     this.#phase = 'streaming';
-    this.#timer?.reset(this.#factory.timeout);
+    this.#lastHeard = this.#clock.seconds();
     copyResponseHead(this.#request, response);
     response.on('data', (chunk: Buffer) => this.#onData(response, chunk));
     response.on('end', () => this.#onEnd());
@@ -217,7 +254,7 @@ class ProxyClient {
   // #endregion proxy-client
 
   #onData(response: IncomingMessage, chunk: Buffer): void {
-    this.#timer?.reset(this.#factory.timeout);
+    this.#lastHeard = this.#clock.seconds();
     // Backpressure: a slow client pauses the upstream instead of filling memory.
     if (!this.#request.write(chunk)) {
       response.pause();
@@ -236,11 +273,6 @@ class ProxyClient {
   /** No answer from upstream: retry once, or answer 502 (504 after a timeout). */
   #onError(error: Error): void {
     if (this.#phase !== 'waiting') return;
-    if (this.#request.channel.lost) {
-      this.#phase = 'done'; // Our own abort: the client left, nobody to answer.
-      this.#timer?.cancel();
-      return;
-    }
     if (this.#shouldRetry(error)) {
       this.#retried = true;
       this.send();
@@ -269,10 +301,20 @@ class ProxyClient {
       (error as NodeJS.ErrnoException).code === 'ECONNRESET' && IDEMPOTENT.has(this.#request.method);
   }
 
+  /**
+   * The timer was set once, for `timeout` after the start. Moving it at every piece of
+   * the body would cost two timer operations per piece, so instead it checks, when it
+   * fires, how long the upstream has really been silent, and sets itself for the rest.
+   */
   #onTimeout(): void {
+    const silent = this.#clock.seconds() - this.#lastHeard;
+    if (this.#phase === 'streaming' && silent < this.#factory.timeout) {
+      this.#timer = this.#clock.callLater(this.#factory.timeout - silent, () => this.#onTimeout());
+      return;
+    }
     this.#timedOut = true;
     if (this.#phase === 'waiting') this.#upstream?.destroy(new LoomError('LOOM_ERR_UPSTREAM', 'The upstream server did not answer in time.'));
-    else if (this.#phase === 'streaming') this.#fail(() => this.#request.loseConnection());
+    else this.#fail(() => this.#request.loseConnection());
   }
 
   /** End the exchange once: stop the clock, drop the upstream connection, then `answer`. */
@@ -287,8 +329,7 @@ class ProxyClient {
 
   #log(what: string, error: Error): void {
     const request = this.#request;
-    const message = `Proxy: ${what} for ${request.method} ${request.uri}: ${error.message}`;
-    request.site?.logger.warn(message);
+    request.site?.logger.warn(`Proxy: ${what} for ${request.method} ${request.uri}: ${error.message}`);
   }
 }
 
@@ -334,11 +375,19 @@ function addForwarded(out: string[], request: Request): void {
 }
 // #endregion proxy-request-headers
 
-/** The lower-cased header names a `Connection` header lists (besides `close`, `keep-alive`), or null. */
+/**
+ * The lower-cased header names a `Connection` header lists beyond the hop-by-hop ones
+ * and `close`, or null when there are none: the usual `keep-alive` or `close` costs no Set.
+ */
 function connectionNames(values: readonly string[] | undefined): Set<string> | null {
   if (values === undefined) return null;
-  const names = new Set<string>();
-  for (const value of values) for (const token of value.split(',')) names.add(token.trim().toLowerCase());
+  let names: Set<string> | null = null;
+  for (const value of values) {
+    for (const token of value.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name !== 'close' && !HOP_BY_HOP.has(name)) (names ??= new Set()).add(name);
+    }
+  }
   return names;
 }
 
@@ -366,8 +415,15 @@ function copyResponseHead(request: Request, response: IncomingMessage): void {
 }
 // #endregion proxy-response-head
 
-/** Send the body: in one piece from memory, or a piece at a time from its temporary file. */
-function sendBody(upstream: ClientRequest, content: Content): void {
+/** Send the body: none, in one piece from memory, or a piece at a time from its temporary file. */
+function sendBody(upstream: ClientRequest, request: Request): void {
+  // A request that declared no body has none: do not make an empty Content to find out.
+  const headers = request.requestHeaders;
+  if (!headers.hasHeader('content-length') && !headers.hasHeader('transfer-encoding')) {
+    upstream.end();
+    return;
+  }
+  const content = request.content;
   if (content.length === 0) upstream.end();
   else if (!content.spooled) upstream.end(content.bytes());
   else {

@@ -85,7 +85,9 @@ export class ReverseProxyResource extends Resource {
    * (`sub dir` → `sub%20dir`, `a/b` → `a%2Fb`) so it reaches the upstream as one segment.
    */
   override getChild(name: string, _request: Request): ReverseProxyResource {
-    return new ReverseProxyResource(this.host, this.port, `${this.path}/${quoteSegment(name)}`, this.factory);
+    // A trailing slash (the empty segment) is the most common child of all; it needs no quoting.
+    const segment = name === '' ? '' : quoteSegment(name);
+    return new ReverseProxyResource(this.host, this.port, `${this.path}/${segment}`, this.factory);
   }
 
   /** Forward the request, whatever its method, and answer when the upstream does. */

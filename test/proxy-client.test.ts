@@ -295,6 +295,24 @@ describe('ProxyClient: failures', () => {
     expect(cut).toEqual({ status: 200, body: 'ten bytes!', complete: false });
   });
 
+  it('does not cut a slow body that keeps coming: the timeout counts from the last piece', async () => {
+    let upstreamRes: http.ServerResponse | null = null;
+    backend.answer = ({ res }) => {
+      upstreamRes = res;
+      res.writeHead(200, { 'content-length': '30' });
+      res.write('ten bytes!');
+    };
+    const cut = await cutShort(front.port, '/trickle', () => {
+      front.clock.advance(3);
+      upstreamRes!.write('0123456789'); // heard at 3 s: silence now counts from here
+    }, (body) => {
+      if (body !== 'ten bytes!0123456789') return;
+      front.clock.advance(2.5); // 5.5 s since the start, 2.5 s of silence: still fine
+      upstreamRes!.end('abcdefghij');
+    });
+    expect(cut).toEqual({ status: 200, body: 'ten bytes!0123456789abcdefghij', complete: true });
+  });
+
   it('cuts the client connection when the upstream dies mid-body', async () => {
     backend.answer = ({ req, res }) => {
       res.writeHead(200, { 'content-length': '100' });
@@ -325,14 +343,19 @@ describe('ProxyClientFactory', () => {
   });
 });
 
-/** GET `path`, call `then` once the first body bytes arrive, and report how the response ended. */
-function cutShort(port: number, path: string, then: () => void): Promise<{ status: number; body: string; complete: boolean }> {
+/**
+ * GET `path`, call `then` once the first ten body bytes have arrived (and `onBody` at every
+ * piece), and report how the response ended.
+ */
+function cutShort(port: number, path: string, then: () => void, onBody: (body: string) => void = () => {}):
+  Promise<{ status: number; body: string; complete: boolean }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => {
         body += c.toString();
         if (body === 'ten bytes!') then();
+        onBody(body);
       });
       res.on('error', () => {});
       res.on('close', () => resolve({ status: res.statusCode!, body, complete: res.complete }));
