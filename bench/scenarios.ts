@@ -153,7 +153,7 @@ const gzip: Scenario = {
 const proxy: Scenario = {
   id: 'proxy',
   title: 'Reverse proxy to a node:http backend (13 bytes)',
-  note: "Loom's side runs once lib/ has ReverseProxyResource. The backend shares the server's core.",
+  note: 'http-proxy without an agent, nginx without upstream keep-alive and Twisted open an upstream connection per request; the others keep theirs alive. The backend shares the server\'s core.',
   backend: true,
   servers: [
     { id: 'loom', label: 'Loom ReverseProxyResource', launch: node('loom-proxy.ts'), loom: true },
