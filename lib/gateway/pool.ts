@@ -22,7 +22,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { LoomError } from '../errors.ts';
 import {
-  BODY_HIGH_WATER, BODY_SEQ, BODY_SLICE, CANCELLED, OUT_BYTES, SIGNAL_SLOTS,
+  BODY_HIGH_WATER, BODY_SEQ, BODY_SLICE, CANCELLED, OUT_BYTES, SIGNAL_SLOTS, decodeOut, encodeCall,
   type FromWorker, type OutMessage, type SerializedError, type ToWorker,
 } from './protocol.ts';
 import type { AppRef, CgiEnviron, Header } from './spec.ts';
@@ -186,7 +186,7 @@ class WorkerSlot {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(BOOT, { workerData: { entry: WORKER_ENTRY, port: port2, signals: shared }, transferList: [port2] });
-    this.port.on('message', (message: FromWorker) => this.call?.onMessage(message));
+    this.port.on('message', (message: FromWorker) => this.call?.onMessage(typeof message === 'string' ? decodeOut(message) : message));
     // The pool must not keep a finished program alive; a server's own socket does that.
     this.worker.unref();
     this.port.unref();
@@ -261,20 +261,17 @@ class GatewayCall implements CallHandle {
     this.#pool = pool;
   }
 
-  /** Start the call on `slot`: post the request with as much of the body as fits in one message. */
+  /** Start the call on `slot`: post the request, then its body (if any) in slices. */
   runOn(slot: WorkerSlot): void {
     this.#slot = slot;
     slot.call = this;
     const { app, environ, body } = this.#spec;
-    const small = body instanceof Uint8Array && body.byteLength <= BODY_SLICE;
-    const first = small && body.byteLength > 0 ? ownCopy(body) : null;
-    slot.post({ t: 'call', id: this.#id, module: app.module, exportName: app.exportName, environ, body: first, bodyEnd: body === null || small },
-      first === null ? [] : [first.buffer as ArrayBuffer]);
-    if (body !== null && !small) void this.#pumpBody(body);
+    slot.post(encodeCall({ id: this.#id, module: app.module, exportName: app.exportName, environ, bodyEnd: body === null }));
+    if (body !== null) void this.#pumpBody(body);
   }
 
   /** A message from the worker about this call. */
-  onMessage(message: FromWorker): void {
+  onMessage(message: Exclude<FromWorker, string>): void {
     if (message.id !== this.#id) return;
     if (this.#settled) {
       // The sink already has its answer (the call failed on this side); wait for the worker to finish before reusing it.

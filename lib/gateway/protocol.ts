@@ -5,7 +5,11 @@
  *
  * Each worker has one `MessagePort` for its whole life (a new channel per request costs
  * more than the request: see the measurements in the toolchain notes) and one small
- * `SharedArrayBuffer` of counters. Messages carry the work and the bytes; the shared
+ * `SharedArrayBuffer` of counters. The message that starts a call is JSON text, not an
+ * object: a string crosses to another thread as one copy, while an object (the environ
+ * holds twenty-odd strings) is walked and rebuilt field by field by the structured-clone
+ * serializer on both sides; for a small request that was a third of the gateway's cost
+ * (docs/guide/performance.md). Messages carry the work and the bytes; the shared
  * counters let the worker *block* (`Atomics.wait`) until the main thread has posted more
  * of the body, has sent what the worker wrote, or has given up on the request.
  *
@@ -31,17 +35,24 @@ export const BODY_HIGH_WATER = 1024 * 1024;
 /** Body pieces are posted in slices of at most this size; the worker acknowledges each. */
 export const BODY_SLICE = 64 * 1024;
 
-/** Main → worker: run an application. */
+/** Main → worker: run an application. Posted as JSON text (see {@link encodeCall}). */
 export interface CallMessage {
-  readonly t: 'call';
   readonly id: number;
   readonly module: string;
   readonly exportName: string;
   readonly environ: CgiEnviron;
-  /** The first body bytes (the whole of a small body), or null. */
-  readonly body: Uint8Array | null;
-  /** True when no more body will come. */
+  /** True when the request has no body; otherwise `body` messages follow, then an end. */
   readonly bodyEnd: boolean;
+}
+
+/** The call as the text that is posted. */
+export function encodeCall(call: CallMessage): string {
+  return JSON.stringify(call);
+}
+
+/** The call back from its text, on the worker. */
+export function decodeCall(text: string): CallMessage {
+  return JSON.parse(text) as CallMessage;
 }
 
 /** Main → worker: more body, or its end (`chunk` null). */
@@ -51,7 +62,8 @@ export interface BodyMessage {
   readonly chunk: Uint8Array | null;
 }
 
-export type ToWorker = CallMessage | BodyMessage;
+/** What a worker receives: a call (as its JSON text), or body for the call it runs. */
+export type ToWorker = string | BodyMessage;
 
 /** An error as it crosses from the worker to main. */
 export interface SerializedError {
@@ -72,6 +84,28 @@ export interface OutMessage {
   readonly error: SerializedError | null;
 }
 
+/** Output of at most this many bytes crosses as text ({@link encodeOut}); more goes as transferred buffers. */
+export const SMALL_OUTPUT = 16 * 1024;
+
+/**
+ * A small output message as JSON text, for the same reason the call is text. Its bytes
+ * travel as a Latin-1 string, one character per byte, which JSON keeps as it is (only
+ * control characters are escaped); a big body would grow too much that way, so it is
+ * transferred instead.
+ */
+export function encodeOut(message: OutMessage): string {
+  let body = '';
+  for (const c of message.chunks) body += Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('latin1');
+  return JSON.stringify([message.id, message.head, body, message.done, message.error]);
+}
+
+/** The output message back from its text, on the main thread. */
+export function decodeOut(text: string): OutMessage {
+  const [id, head, body, done, error] = JSON.parse(text) as [number, OutMessage['head'], string, boolean, SerializedError | null];
+  const bytes = Buffer.from(body, 'latin1');
+  return { t: 'out', id, head, chunks: bytes.byteLength > 0 ? [bytes] : [], bytes: bytes.byteLength, done, error };
+}
+
 /** Worker → main: the application read `bytes` more of the body. */
 export interface AckMessage {
   readonly t: 'ack';
@@ -86,7 +120,8 @@ export interface LogMessage {
   readonly text: string;
 }
 
-export type FromWorker = OutMessage | AckMessage | LogMessage;
+/** What main receives: a small output message as its text, or one of the objects. */
+export type FromWorker = string | OutMessage | AckMessage | LogMessage;
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerBoot {

@@ -25,7 +25,7 @@ import { completeEnviron } from './environ.ts';
 import { ApplicationRun, type ResponseOutput } from './handler.ts';
 import { BlockingInput, LogErrorStream } from './input.ts';
 import {
-  BODY_SEQ, BODY_SLICE, CANCELLED, OUT_BYTES, OUT_HIGH_WATER, serializeError,
+  BODY_SEQ, BODY_SLICE, CANCELLED, OUT_BYTES, OUT_HIGH_WATER, SMALL_OUTPUT, decodeCall, encodeOut, serializeError,
   type CallMessage, type FromWorker, type OutMessage, type ToWorker,
 } from './protocol.ts';
 import type { Application, Header } from './spec.ts';
@@ -43,7 +43,7 @@ const bodyQueue: Uint8Array[] = [];
 let bodyEnded = true;
 
 port.on('message', (message: ToWorker) => {
-  if (message.t === 'call') void startCall(message);
+  if (typeof message === 'string') void startCall(decodeCall(message));
   else if (message.id === current) takeBody(message.chunk);
   // Anything else belongs to a call that is over (its body came after it finished).
 });
@@ -52,7 +52,6 @@ async function startCall(call: CallMessage): Promise<void> {
   current = call.id;
   bodyQueue.length = 0;
   bodyEnded = call.bodyEnd;
-  if (call.body !== null) bodyQueue.push(call.body);
   let app: Application;
   try {
     app = apps.get(`${call.module}#${call.exportName}`) ?? await loadApp(call.module, call.exportName);
@@ -116,7 +115,7 @@ function pullBody(id: number): Uint8Array | null {
 function drainPort(): void {
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
     const message = m.message as ToWorker;
-    if (message.t === 'body' && message.id === current) takeBody(message.chunk);
+    if (typeof message !== 'string' && message.id === current) takeBody(message.chunk);
   }
 }
 
@@ -170,7 +169,8 @@ class PortOutput implements ResponseOutput {
     const chunks = this.#chunks;
     if (this.#bytes > 0) Atomics.add(sig, OUT_BYTES, this.#bytes);
     const message: OutMessage = { t: 'out', id: this.#id, head: this.#head, chunks, bytes: this.#bytes, done, error };
-    port.postMessage(message, chunks.map((c) => c.buffer as ArrayBuffer));
+    if (this.#bytes <= SMALL_OUTPUT) port.postMessage(encodeOut(message));
+    else port.postMessage(message, chunks.map((c) => c.buffer as ArrayBuffer));
     this.#head = null;
     this.#chunks = [];
     this.#bytes = 0;
