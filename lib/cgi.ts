@@ -171,11 +171,13 @@ export class CGIDirectory extends Resource {
     return new CGIScript(child, this.registry, this.options);
   }
 
-  override render(request: Request): string {
-    return errorPage(404, 'No Such Resource', 'CGI directories do not support directory listing.').render(request);
+  override render(request: Request): Uint8Array {
+    return NO_LISTING.render(request);
   }
 }
 // #endregion cgi-directory
+
+const NO_LISTING = errorPage(404, 'No Such Resource', 'CGI directories do not support directory listing.');
 
 // #region cgi-environment
 /**

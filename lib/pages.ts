@@ -31,6 +31,8 @@ export class ErrorPage implements IResource {
   readonly brief: string;
   readonly detail: string;
   readonly children = new Map<string, IResource>();
+  /** The page, made on first use: the same bytes answer every request (a busy site's 404s). */
+  #html: Uint8Array | null = null;
 
   constructor(code: number, brief: string, detail: string) {
     this.code = code;
@@ -47,10 +49,11 @@ export class ErrorPage implements IResource {
   }
 
   // #region pages-render
-  render(request: Request): string {
+  render(request: Request): Uint8Array {
     request.setResponseCode(this.code);
     request.setHeader('content-type', 'text/html; charset=utf-8');
-    return errorHTML(this.code, this.brief, this.detail);
+    this.#html ??= Buffer.from(errorHTML(this.code, this.brief, this.detail));
+    return this.#html;
   }
   // #endregion pages-render
 }
