@@ -181,6 +181,8 @@ const gateway: Scenario = {
   servers: [
     { id: 'resource', label: 'Loom Resource (same hello)', launch: node('loom-hello.ts'), loom: true, cases: ['gateway-hello'] },
     { id: 'gateway-4', label: 'Loom gateway, 4 threads', launch: gatewayApp('hello', 4), loom: true, cases: ['gateway-hello'] },
+    // The floor: the Resource plus one bare round trip to a worker thread (no gateway code).
+    { id: 'thread-hop', label: 'Resource + one bare thread round trip', launch: node('loom-thread-hop.ts'), loom: true, cases: ['gateway-hello'] },
     { id: 'blocking-1', label: 'Loom gateway, 1 thread', launch: gatewayApp('blocking', 1), loom: true, cases: ['gateway-blocking'] },
     { id: 'blocking-4', label: 'Loom gateway, 4 threads', launch: gatewayApp('blocking', 4), loom: true, cases: ['gateway-blocking'] },
   ],
