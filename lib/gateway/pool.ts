@@ -252,6 +252,8 @@ class GatewayCall implements CallHandle {
   #settled = false;
   #cancelled = false;
   #bodyInFlight = 0;
+  /** Response bytes written to a full client buffer, counted as sent at its next drain. */
+  #undrained = 0;
   #bodyRoom: (() => void) | null = null;
   #onSettled: (() => void)[] = [];
 
@@ -344,9 +346,24 @@ class GatewayCall implements CallHandle {
     if (!this.#cancelled) for (const chunk of message.chunks) room = sink.write(chunk) && room;
     if (message.bytes > 0) {
       if (room || this.#cancelled) this.#sent(message.bytes);
-      else sink.onDrain(() => this.#sent(message.bytes));
+      else this.#sentOnDrain(message.bytes);
     }
     if (message.done) this.#done(message.error);
+  }
+
+  /**
+   * Count `bytes` as sent once the client's buffer has drained. Several messages can
+   * arrive while it is full; they share one drain listener rather than adding one each.
+   */
+  #sentOnDrain(bytes: number): void {
+    const alreadyWaiting = this.#undrained > 0;
+    this.#undrained += bytes;
+    if (alreadyWaiting) return;
+    this.#spec.sink.onDrain(() => {
+      const drained = this.#undrained;
+      this.#undrained = 0;
+      this.#sent(drained);
+    });
   }
 
   /** `bytes` reached the client: lower the in-flight count and wake a worker waiting on it. */
