@@ -17,8 +17,9 @@
  * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 walks through it.
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Writable } from 'node:stream';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex, Writable } from 'node:stream';
 import { AccessLog, type LogFormatter } from './access-log.ts';
 import { parseMultipart } from './args.ts';
 import { NodeChannel, type Address } from './channel.ts';
@@ -277,6 +278,7 @@ export class Site {
         this.handler(req, res);
       }
     });
+    server.on('connect', (req: IncomingMessage, socket: Duplex) => answerConnect(req, socket, this.handler));
     const address = await listenOn(server, parsed);
     this.#servers.add(server);
     const url = address.type === 'UNIX' ? formatEndpoint(parsed) : `http://${urlHost(address)}:${address.port}/`;
@@ -319,6 +321,23 @@ export class Site {
 function urlHost(address: Address): string {
   if (address.host === '0.0.0.0' || address.host === '::') return 'localhost';
   return address.type === 'IPv6' ? `[${address.host}]` : address.host;
+}
+
+/**
+ * Node hands a CONNECT request to a 'connect' listener with the bare socket, and with no
+ * listener closes the connection unanswered. Twisted renders CONNECT like any method (a
+ * plain resource answers 501, a forward proxy says it opens no tunnels), so give it a
+ * response on that socket, answer it the usual way, and close.
+ */
+function answerConnect(req: IncomingMessage, socket: Duplex, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.on('finish', () => {
+    res.detachSocket(socket as Socket);
+    (socket as Socket).destroySoon();
+  });
+  handler(req, res);
 }
 
 /** `OPTIONS *` gets 200; any other method on `*` gets 405 with `Allow: OPTIONS` (Twisted's rule). */

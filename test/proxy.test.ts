@@ -12,6 +12,7 @@ import { ForwardProxyResource, ReverseProxyResource, parseProxyTarget } from '..
 import { ProxyClientFactory } from '../lib/proxy-client.ts';
 import { Resource } from '../lib/resource.ts';
 import { makeRequest, request, testSite } from '../lib/testing.ts';
+import { exchange } from './support/raw-http.ts';
 import { headerValues, send, startBackend, startSite, type Backend } from './support/proxy-backend.ts';
 
 let backend: Backend;
@@ -167,6 +168,34 @@ describe('ForwardProxyResource', () => {
     await gone.close();
     const response = await request(testSite(new ForwardProxyResource(factory)), { uri: `http://127.0.0.1:${port}/` });
     expect(response.code).toBe(502);
+  });
+});
+
+// Node gives CONNECT to a 'connect' listener with the bare socket, never to the request
+// handler; lib/site.ts answers it through the resource tree as Twisted does.
+describe('CONNECT on a live Site', () => {
+  const connect = 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n';
+
+  it('reaches the forward proxy, which answers 501 and closes', async () => {
+    const front = await startSite(new ForwardProxyResource(factory));
+    try {
+      const raw = await exchange(front.port, connect);
+      expect(raw).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
+      expect(raw).toContain('does not open tunnels');
+    } finally {
+      await front.site.close();
+    }
+  });
+
+  it('gets Twisted\'s 501 from a resource that does not render CONNECT, instead of a silent close', async () => {
+    const page = new Resource();
+    Object.assign(page, { isLeaf: true, render_GET: () => 'page' });
+    const front = await startSite(page);
+    try {
+      expect(await exchange(front.port, connect)).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
+    } finally {
+      await front.site.close();
+    }
   });
 });
 
