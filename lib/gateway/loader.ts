@@ -84,8 +84,9 @@ export interface LoadGatewayOptions {
 /**
  * Build the root resource for `loom web --gateway SPEC` (Twisted's `--wsgi`): parse
  * `./app.ts:application` (the export defaults to `application`), check that the module
- * exists and exports that function, start a private thread pool, and return both. The
- * caller serves `resource` and calls `pool.stop()` on shutdown.
+ * exists and exports that function, start a private thread pool and wait until its
+ * threads can take calls, and return both. The caller serves `resource` and calls
+ * `pool.stop()` on shutdown.
  *
  * @throws LoomError `LOOM_ERR_USAGE` with a message saying what is wrong with SPEC.
  */
@@ -107,6 +108,7 @@ export async function loadGatewayResource(spec: string, options: LoadGatewayOpti
   }
   const pool = new ThreadPool({ minThreads: threads, maxThreads: threads });
   pool.start();
+  await pool.ready();
   return { resource: new GatewayResource(options.clock ?? realClock, pool, ref, { timeout: options.timeout ?? null }), pool };
 }
 // #endregion gateway-load-resource

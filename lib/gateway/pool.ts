@@ -23,7 +23,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { LoomError } from '../errors.ts';
 import {
   BODY_HIGH_WATER, BODY_SEQ, BODY_SLICE, CANCELLED, OUT_BYTES, SIGNAL_SLOTS, decodeOut, encodeCall,
-  type FromWorker, type OutMessage, type SerializedError, type ToWorker,
+  type AckMessage, type FromWorker, type LogMessage, type OutMessage, type SerializedError, type ToWorker,
 } from './protocol.ts';
 import type { AppRef, CgiEnviron, Header } from './spec.ts';
 
@@ -101,6 +101,13 @@ export class ThreadPool {
     return this.#all.size;
   }
 
+  /** Threads that have loaded their code and can take a call at once. */
+  get readyThreads(): number {
+    let count = 0;
+    for (const slot of this.#all) if (slot.isReady) count++;
+    return count;
+  }
+
   /** Calls waiting for a free thread. */
   get queued(): number {
     return this.#queue.length;
@@ -111,6 +118,15 @@ export class ThreadPool {
     if (this.#started) return;
     this.#started = true;
     while (this.#all.size < this.minThreads) this.#idle.push(this.#spawn());
+  }
+
+  /**
+   * Resolves once every thread started so far has loaded its code and can take a call at
+   * once. A server awaits it before saying it is listening, so that its first request
+   * does not wait a second for a thread to boot.
+   */
+  async ready(): Promise<void> {
+    await Promise.all([...this.#all].map((slot) => slot.ready));
   }
 
   /**
@@ -175,18 +191,30 @@ class WorkerSlot {
   readonly port: MessagePort;
   readonly signals: Int32Array;
   call: GatewayCall | null = null;
+  /** Resolves once the worker has loaded its code (or has died trying). */
+  readonly ready: Promise<void>;
+  isReady = false;
+  #markReady: () => void = () => {};
   readonly #pool: ThreadPool;
   #exited = false;
   #retiring: Promise<void> | null = null;
 
   constructor(pool: ThreadPool) {
     this.#pool = pool;
+    this.ready = new Promise<void>((resolve) => (this.#markReady = resolve));
     const shared = new SharedArrayBuffer(SIGNAL_SLOTS * 4);
     this.signals = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(BOOT, { workerData: { entry: WORKER_ENTRY, port: port2, signals: shared }, transferList: [port2] });
-    this.port.on('message', (message: FromWorker) => this.call?.onMessage(typeof message === 'string' ? decodeOut(message) : message));
+    this.port.on('message', (message: FromWorker) => {
+      if (typeof message === 'string') this.call?.onMessage(decodeOut(message));
+      else if (message.t === 'ready') {
+        this.isReady = true;
+        this.#markReady();
+      }
+      else this.call?.onMessage(message);
+    });
     // The pool must not keep a finished program alive; a server's own socket does that.
     this.worker.unref();
     this.port.unref();
@@ -232,6 +260,7 @@ class WorkerSlot {
   #died(error: Error): void {
     if (this.#exited) return;
     this.#exited = true;
+    this.#markReady(); // Nobody waiting for this thread should wait forever.
     const call = this.call;
     this.call = null;
     const crash = error instanceof LoomError ? error
@@ -273,7 +302,7 @@ class GatewayCall implements CallHandle {
   }
 
   /** A message from the worker about this call. */
-  onMessage(message: Exclude<FromWorker, string>): void {
+  onMessage(message: OutMessage | AckMessage | LogMessage): void {
     if (message.id !== this.#id) return;
     if (this.#settled) {
       // The sink already has its answer (the call failed on this side); wait for the worker to finish before reusing it.

@@ -120,8 +120,13 @@ export interface LogMessage {
   readonly text: string;
 }
 
+/** Worker → main, once: the worker's code is loaded and it can take calls. */
+export interface ReadyMessage {
+  readonly t: 'ready';
+}
+
 /** What main receives: a small output message as its text, or one of the objects. */
-export type FromWorker = string | OutMessage | AckMessage | LogMessage;
+export type FromWorker = string | OutMessage | AckMessage | LogMessage | ReadyMessage;
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerBoot {

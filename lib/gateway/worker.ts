@@ -47,6 +47,7 @@ port.on('message', (message: ToWorker) => {
   else if (message.id === current) takeBody(message.chunk);
   // Anything else belongs to a call that is over (its body came after it finished).
 });
+post({ t: 'ready' });
 
 async function startCall(call: CallMessage): Promise<void> {
   current = call.id;

@@ -18,6 +18,17 @@ describe('ThreadPool', () => {
     expect(sink.ended).toBe(true);
   });
 
+  it('says when its threads have loaded their code and can take calls at once (ready)', async () => {
+    const fresh = new ThreadPool({ minThreads: 2, maxThreads: 2 });
+    await fresh.ready(); // No threads yet: nothing to wait for.
+    fresh.start();
+    expect(fresh.threads).toBe(2);
+    expect(fresh.readyThreads).toBe(0); // A thread takes a while to boot.
+    await fresh.ready();
+    expect(fresh.readyThreads).toBe(2);
+    await fresh.stop();
+  });
+
   it('refuses bad arguments with a message', () => {
     expect(() => new ThreadPool({ minThreads: 3, maxThreads: 2 })).toThrow(/maxThreads \(2\) is smaller than minThreads \(3\)/);
     expect(() => new ThreadPool({ maxThreads: 0 })).toThrow(/at least 1/);
