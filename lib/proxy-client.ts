@@ -121,9 +121,11 @@ const BODY_CHUNK = 64 * 1024;
  * await factory.close();
  */
 export class ProxyClientFactory {
+  /** Where upstream connections come from (and go back to, between requests). */
   readonly agent: Agent;
   /** Seconds; see {@link ProxyClientOptions.timeout}. */
   readonly timeout: number;
+  /** Whether requests sent upstream get `X-Forwarded-For`, `-Host` and `-Proto`. */
   readonly xForwarded: boolean;
   /** `null`: use the clock of the request's Site. */
   readonly clock: Clock | null;
@@ -162,16 +164,13 @@ export class ProxyClientFactory {
 
 /**
  * Node's keep-alive Agent, made cheaper per request. Its `keepSocketAlive` runs each time
- * a connection goes back to the pool: it sets TCP keep-alive again (system calls) and
- * reads the response's `Keep-Alive` header, which makes Node build the whole `headers`
- * object of every response. Once per connection is enough for the first. The second only
- * matters with an Agent `timeout`, which this one does not set; a connection the upstream
- * closes while idle is dropped from the pool, and one it closes just as it is reused is
- * what the retry of idempotent requests covers.
+ * a connection goes back to the pool and reads the response's `Keep-Alive` header, which
+ * makes Node build the whole `headers` object of every response, only to shorten an
+ * Agent `timeout` this Agent does not set. A connection the upstream closes while idle
+ * leaves the pool by itself; one it closes just as it is reused is what the retry of
+ * idempotent requests covers.
  */
 class KeepAliveAgent extends Agent {
-  readonly #tuned = new WeakSet<Socket>();
-
   constructor() {
     // LIFO hands out the connection used last, so in a quiet period the others idle out
     // instead of all being kept barely alive.
@@ -179,12 +178,10 @@ class KeepAliveAgent extends Agent {
   }
 
   override keepSocketAlive(socket: Duplex): boolean {
-    if (!(socket instanceof Socket)) return true;
-    if (!this.#tuned.has(socket)) {
-      this.#tuned.add(socket);
-      socket.setKeepAlive(true, TCP_KEEPALIVE_MS);
+    if (socket instanceof Socket) {
+      socket.setKeepAlive(true, TCP_KEEPALIVE_MS); // Node skips the system call when nothing changes
+      socket.unref(); // an idle pooled connection must not keep the process alive
     }
-    socket.unref(); // an idle pooled connection must not keep the process alive
     return true;
   }
 }
