@@ -96,8 +96,11 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
 ]);
 // #endregion proxy-hop-by-hop
 
-/** Request headers the proxy writes itself instead of copying. */
-const REWRITTEN: ReadonlySet<string> = new Set(['host', 'content-length']);
+/**
+ * Request headers the proxy writes itself instead of copying. `Expect: 100-continue` was
+ * answered by the Site, which has the whole body by now: nothing is left to wait for.
+ */
+const REWRITTEN: ReadonlySet<string> = new Set(['host', 'content-length', 'expect']);
 const FORWARDED: ReadonlySet<string> = new Set(['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
 
 /** Methods that may safely be sent twice (RFC 9110 §9.2.2), so may be retried. */

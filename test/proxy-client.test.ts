@@ -74,6 +74,21 @@ describe('ProxyClient: the request sent upstream', () => {
     expect(headerValues(seen.rawHeaders, 'x-kept')).toEqual(['kept']);
   });
 
+  it('does not pass on Expect: 100-continue, which the Site has already answered', async () => {
+    const seen = await new Promise<ReturnType<typeof echoed>>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: front.port, path: '/expect', method: 'POST', agent: false,
+        headers: { 'expect': '100-continue', 'content-length': '5' } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(echoed(text)));
+      });
+      req.on('continue', () => req.end('hello'));
+      req.on('error', reject);
+    });
+    expect(seen.body).toBe('hello');
+    expect(headerValues(seen.rawHeaders, 'expect')).toEqual([]);
+  });
+
   it('sends a chunked request body with its length, once read whole', async () => {
     const seen = await new Promise<ReturnType<typeof echoed>>((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port: front.port, path: '/chunked', method: 'PUT', agent: false }, (res) => {
