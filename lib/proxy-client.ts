@@ -77,7 +77,9 @@ export interface ProxyClientOptions {
 
 /** Where one request goes: the upstream's address, the Host header to send, the target. */
 export interface UpstreamTarget {
+  /** The upstream's host name or IP address (an IPv6 address without brackets). */
   readonly host: string;
+  /** The upstream's TCP port. */
   readonly port: number;
   /** The `Host` header value: `host`, plus `:port` unless the port is 80. */
   readonly hostHeader: string;
