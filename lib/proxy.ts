@@ -23,9 +23,10 @@
  *   `xForwarded: false` (the upstream is yours and needs the client's address), and not
  *   by the forward proxy unless `xForwarded: true` (the upstream is a stranger, and the
  *   client's address is none of its business).
- * Left out: a segment holding bytes that are not UTF-8 (`%FF`) is re-quoted from Loom's
- * decoded string, so it goes upstream as `%EF%BF%BD`; Twisted keeps the bytes. Also left
- * out: Twisted's `ReverseProxy` channel.
+ * Left out: Twisted's `ReverseProxy` channel, whose work a `ReverseProxyResource` with
+ * path `''` at the root does. A known limit: a path segment holding bytes that are not
+ * UTF-8 (`%FF`) is re-quoted from Loom's decoded string, so it goes upstream as
+ * `%EF%BF%BD`, where Twisted passes the bytes on.
  * Tests: `test/proxy.test.ts`. Lesson 22 (proxies) teaches it.
  */
 
