@@ -265,6 +265,24 @@ describe('ProxyClient: connections', () => {
     await upstreamClosed;
     expect(seen.res.writableFinished).toBe(false);
   });
+
+  it('aborts the upstream answer when the client goes away in the middle of it', async () => {
+    backend.answer = ({ res }) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('ten bytes!');
+    };
+    let client: http.ClientRequest | null = null;
+    const seenPromise = backend.nextRequest();
+    await new Promise<void>((resolve) => {
+      client = http.get({ host: '127.0.0.1', port: front.port, path: '/half', agent: false }, (res) => res.once('data', () => resolve()));
+      client.on('error', () => {});
+    });
+    const seen = await seenPromise;
+    const upstreamClosed = new Promise<void>((resolve) => seen.res.on('close', resolve));
+    client!.destroy();
+    await upstreamClosed;
+    expect(seen.res.writableFinished).toBe(false);
+  });
 });
 
 describe('ProxyClient: failures', () => {

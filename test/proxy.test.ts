@@ -138,6 +138,14 @@ describe('ForwardProxyResource', () => {
     }
   });
 
+  it('forwards the method and body of a POST, and adds X-Forwarded-For when asked', async () => {
+    const proxy = new ForwardProxyResource({ agent: factory.agent, xForwarded: true });
+    const response = await request(testSite(proxy), { uri: `http://127.0.0.1:${backend.port}/submit`, method: 'POST', body: 'x=1' });
+    const seen = JSON.parse(response.text) as { method: string; url: string; body: string; rawHeaders: string[] };
+    expect([seen.method, seen.url, seen.body]).toEqual(['POST', '/submit', 'x=1']);
+    expect(headerValues(seen.rawHeaders, 'x-forwarded-for')).toEqual(['192.168.1.1']);
+  });
+
   it('asks for / when the URI has no path', async () => {
     const proxy = new ForwardProxyResource(factory);
     const response = await request(testSite(proxy), { uri: `http://127.0.0.1:${backend.port}` });
