@@ -30,10 +30,14 @@ export const CHROMIUM = process.env.LOOM_CHROMIUM ?? '/usr/bin/chromium';
 /**
  * Flags that make Chromium quiet and headless in a closed network: without the
  * background-networking ones it keeps trying hosts that refuse it (toolchain.md §2).
+ * The host resolver rule makes every host name but 127.0.0.1 fail to resolve, so a page
+ * cannot reach off the machine even where the network is open; the tests record any
+ * request that tries.
  */
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 
 /** Whether the browser tests can run here, and if not, why. */
