@@ -117,6 +117,15 @@ export function processingFailed(request: Request, error: unknown, resource: IRe
     (site?.logger ?? consoleLogger).error(`Error ${where} for ${request.method} ${request.uri}`, error);
   }
   if (request.finished) return;
+  sendFailurePage(request, status, status !== 500 ? errorHTML(status, statusPhrase(status), (error as LoomError).message)
+    : site?.displayTracebacks === true ? tracebackHTML(error) : errorHTML(500, 'Processing Failed', 'The server could not answer this request. The error has been logged.'));
+}
+
+/**
+ * Replace whatever the resource had set with a `status` page; or, when the headers are
+ * already out and a status can no longer be sent, cut the connection.
+ */
+function sendFailurePage(request: Request, status: number, html: string): void {
   if (request.startedWriting) {
     request.loseConnection();
     return;
@@ -125,8 +134,7 @@ export function processingFailed(request: Request, error: unknown, resource: IRe
   request.codeMessage = null;
   request.responseHeaders.setRawHeaders('content-type', ['text/html; charset=utf-8']);
   request.responseHeaders.removeHeader('content-length');
-  request[kFinishWithBody](status !== 500 ? errorHTML(status, statusPhrase(status), (error as LoomError).message)
-    : site?.displayTracebacks === true ? tracebackHTML(error) : errorHTML(500, 'Processing Failed', 'The server could not answer this request. The error has been logged.'));
+  request[kFinishWithBody](html);
 }
 
 /** The page `displayTracebacks` shows: the error and its stack, escaped. */
@@ -143,13 +151,7 @@ function badResult(request: Request, resource: IResource, value: unknown, viaPro
   const detail = `${describeResource(resource)} answered ${request.method} ${request.uri} with ${what} ${describeValue(value)}. ` +
     'A render method must return a string, a Uint8Array, NOT_DONE_YET, or a Promise of a string or Uint8Array.';
   (request.site?.logger ?? consoleLogger).error(`Bad render result: ${detail}`);
-  if (request.startedWriting) {
-    request.loseConnection();
-    return;
-  }
-  request.code = 500;
-  request.responseHeaders.setRawHeaders('content-type', ['text/html; charset=utf-8']);
-  request[kFinishWithBody](errorHTML(500, 'Request did not return a body', detail));
+  sendFailurePage(request, 500, errorHTML(500, 'Request did not return a body', detail));
 }
 
 function describeValue(value: unknown): string {
