@@ -14,8 +14,11 @@
  * - `finish()` after the client went away logs a warning instead of throwing, because
  *   it is a race with the client, not a bug in the resource;
  * - changing the status or a header after the headers went out throws
- *   `LOOM_ERR_HEADERS_SENT` instead of being silently lost.
- * Left out here: sessions (`getSession`) come with the sessions issue.
+ *   `LOOM_ERR_HEADERS_SENT` instead of being silently lost;
+ * - `setHost(host, port, false)` can make a request that came over TLS insecure (which
+ *   VHostMonster's `http` scheme needs; Twisted patches `isSecure` instead), and an
+ *   IPv6 host gets its brackets in the Host header;
+ * - `getSession(forceNotSecure)` is not offered: one session cookie per scheme, always.
  * Tests: `test/request.test.ts`; the whole life of a request is lesson 20.
  */
 
