@@ -8,22 +8,38 @@ import { makeWorkbook, writeGreetExercise, type FixtureWorkbook } from './fixtur
 import { runTool, toolEnv, type ToolRun } from './run-tool.ts';
 
 // A learner's workbook in three states: 01 untouched (fails), 02 solved, 03 with a type
-// error. `npm run grade` over all of it, then over the solved one alone.
+// error. `npm run grade` over all of it, over the solved one alone, and for an exercise
+// that does not exist: three runs at once (most of a run is spent starting up), the
+// second in a copy of the workbook, since each run saves its progress file.
 let workbook: FixtureWorkbook;
+let copy: FixtureWorkbook;
 let all: ToolRun;
 let solved: ToolRun;
+let missing: ToolRun;
+
+function threeExercises(): FixtureWorkbook {
+  const made = makeWorkbook();
+  const answer = 'return `Hello, ${name}!`;';
+  writeGreetExercise(made, '01-greeting', { starterBody: "return '';", solutionBody: answer });
+  writeGreetExercise(made, '02-solved', { starterBody: answer, solutionBody: answer });
+  writeGreetExercise(made, '03-typo', { starterBody: 'return 42;', solutionBody: answer });
+  return made;
+}
 
 beforeAll(async () => {
-  workbook = makeWorkbook();
-  const answer = 'return `Hello, ${name}!`;';
-  writeGreetExercise(workbook, '01-greeting', { starterBody: "return '';", solutionBody: answer });
-  writeGreetExercise(workbook, '02-solved', { starterBody: answer, solutionBody: answer });
-  writeGreetExercise(workbook, '03-typo', { starterBody: 'return 42;', solutionBody: answer });
-  all = await runTool('grade.ts', [], { root: workbook.root });
-  solved = await runTool('grade.ts', ['2'], { root: workbook.root });
+  workbook = threeExercises();
+  copy = threeExercises();
+  [all, solved, missing] = await Promise.all([
+    runTool('grade.ts', [], { root: workbook.root }),
+    runTool('grade.ts', ['2'], { root: copy.root }),
+    runTool('grade.ts', ['42'], { root: workbook.root }),
+  ]);
 }, 120_000);
 
-afterAll(() => workbook?.remove());
+afterAll(() => {
+  workbook?.remove();
+  copy?.remove();
+});
 
 describe('npm run grade', { timeout: 60_000 }, () => {
   it('reports a type error as a type error, with file:line, before any test result', () => {
@@ -57,10 +73,9 @@ describe('npm run grade', { timeout: 60_000 }, () => {
     expect(progress.get('03-typo')).toMatchObject({ status: 'type error' });
   });
 
-  it('names the exercises that exist when asked for one that does not', async () => {
-    const run = await runTool('grade.ts', ['42'], { root: workbook.root });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('There is no exercise 42. The exercises are: 01 greeting, 02 solved, 03 typo.');
+  it('names the exercises that exist when asked for one that does not', () => {
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no exercise 42. The exercises are: 01 greeting, 02 solved, 03 typo.');
   });
 });
 
