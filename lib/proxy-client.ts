@@ -408,7 +408,9 @@ function copyResponseHead(request: Request, response: IncomingMessage): void {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
     if (HOP_BY_HOP.has(lower)) {
-      if (lower === 'connection') named = connectionNames([raw[i + 1]!]);
+      const value = raw[i + 1]!;
+      // Almost every answer says `keep-alive` (or `close`) here, which names nothing more.
+      if (lower === 'connection' && value !== 'keep-alive' && value !== 'close') named = connectionNames([value]);
       continue;
     }
     headers.addRawHeader(lower, raw[i + 1]!);
