@@ -36,8 +36,10 @@
  *   just as the proxy picks it up.
  * Left out: the request body is not streamed upstream as it arrives: Loom's Site reads
  * the whole body before traversal (`request.content`), so it is sent from there, as
- * Twisted does. Also left out: HTTPS upstreams, `Via`, trailers and protocol upgrades
- * (WebSocket).
+ * Twisted does. Also left out: HTTPS upstreams, `Via`, trailers, protocol upgrades
+ * (WebSocket), and rewriting the upstream's own URLs in `Location` (nginx's
+ * `proxy_redirect`); as in Twisted, a server behind the proxy builds public URLs itself,
+ * with `VHostMonsterResource` (lib/vhost.ts).
  * Tests: `test/proxy-client.test.ts`. Lesson 22 (proxies) teaches it.
  */
 
