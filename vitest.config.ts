@@ -21,6 +21,8 @@ export default defineConfig({
     // listeners removed and servers closed, in `finally` or `afterAll`. A new test that
     // touches such state must put it back the same way.
     isolate: false,
+    // …and this fails the file that does not.
+    setupFiles: ['./test/support/shared-process-guard.ts'],
     sequence: { sequencer: SlowFirstSequencer },
   },
 });

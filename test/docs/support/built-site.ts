@@ -107,7 +107,9 @@ export async function servePreview(): Promise<Preview> {
   const { port } = server.httpServer.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise((done) => server.httpServer.close(() => done())),
+    // The server's own close, not its httpServer's: it also removes the SIGTERM
+    // listener Vite added to this process, which would outlive the test otherwise.
+    close: () => server.close(),
   };
 }
 
