@@ -35,6 +35,7 @@ import { ASISProcessor } from '../asis.ts';
 import { CGIScript } from '../cgi.ts';
 import { isLoomError } from '../errors.ts';
 import { loadGatewayResource } from '../gateway/loader.ts';
+import { exportNames, exportOf } from '../module-export.ts';
 import type { Logger } from '../logger.ts';
 import { Resource, type IResource } from '../resource.ts';
 import type { Request } from '../request.ts';
@@ -268,10 +269,11 @@ export async function loadExport(spec: string, cwd: string, option: string): Pro
   } catch (error) {
     throw usageError(`${option}: cannot load ${module}: ${(error as Error).message}`);
   }
-  if (namespace[name] === undefined) {
-    throw usageError(`${option}: ${module} has no export named ${name} (it exports: ${Object.keys(namespace).join(', ') || 'nothing'}).`);
+  const value = exportOf(namespace, name);
+  if (value === undefined) {
+    throw usageError(`${option}: ${module} has no export named ${name} (it exports: ${exportNames(namespace).join(', ') || 'nothing'}).`);
   }
-  return namespace[name];
+  return value;
 }
 
 function moduleURL(module: string, cwd: string): string {

@@ -2,8 +2,12 @@
 // Node 20 tsx does not hook worker threads by itself: the worker registers tsx's loader
 // first, and only then imports its real code (worker.ts) and, later, the applications,
 // which may be TypeScript too.
+// Both of tsx's hooks, as bin/loom.mjs registers them: an application in a folder without
+// "type": "module" is CommonJS, which only the CommonJS hook compiles.
 import { workerData } from 'node:worker_threads';
+import { register as registerCommonJS } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 
+registerCommonJS();
 register();
 await import(workerData.entry);

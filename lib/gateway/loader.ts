@@ -20,6 +20,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { realClock, type Clock } from '../clock.ts';
 import { LoomError } from '../errors.ts';
+import { exportNames, exportOf } from '../module-export.ts';
 import { ThreadPool } from './pool.ts';
 import { GatewayResource } from './resource.ts';
 import type { AppRef, Application } from './spec.ts';
@@ -58,9 +59,9 @@ export async function loadApplication(ref: AppRef): Promise<Application> {
   } catch (error) {
     throw new LoomError('LOOM_ERR_GATEWAY_APP', `Could not load the gateway application module ${fileURLToPath(ref.module)}: ${(error as Error).message}`, { cause: error });
   }
-  const app = namespace[ref.exportName];
+  const app = exportOf(namespace, ref.exportName);
   if (typeof app !== 'function') {
-    const names = Object.keys(namespace).filter((k) => typeof namespace[k] === 'function');
+    const names = exportNames(namespace).filter((k) => typeof exportOf(namespace, k) === 'function');
     throw new LoomError('LOOM_ERR_GATEWAY_APP',
       `${fileURLToPath(ref.module)} has no exported function "${ref.exportName}"` +
       (names.length > 0 ? ` (its exported functions: ${names.join(', ')}).` : ' (it exports no functions).'));

@@ -126,7 +126,14 @@ export class ThreadPool {
    * does not wait a second for a thread to boot.
    */
   async ready(): Promise<void> {
-    await Promise.all([...this.#all].map((slot) => slot.ready));
+    // The threads are unref'd (they must not keep a finished program alive), so while a
+    // program does nothing but wait for them, something has to hold the event loop open.
+    const holdOpen = setInterval(() => {}, 60_000);
+    try {
+      await Promise.all([...this.#all].map((slot) => slot.ready));
+    } finally {
+      clearInterval(holdOpen);
+    }
   }
 
   /**

@@ -21,6 +21,7 @@
 import { pathToFileURL } from 'node:url';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { LoomError } from '../errors.ts';
+import { exportNames, exportOf } from '../module-export.ts';
 import { completeEnviron } from './environ.ts';
 import { ApplicationRun, type ResponseOutput } from './handler.ts';
 import { BlockingInput, LogErrorStream } from './input.ts';
@@ -208,10 +209,10 @@ async function loadApp(module: string, exportName: string): Promise<Application>
   } catch (error) {
     throw new LoomError('LOOM_ERR_GATEWAY_APP', `Could not load the gateway application module ${module}: ${(error as Error).message}`, { cause: error });
   }
-  const app = namespace[exportName];
+  const app = exportOf(namespace, exportName);
   if (typeof app !== 'function') {
     throw new LoomError('LOOM_ERR_GATEWAY_APP',
-      `${module} exports no function named "${exportName}" (found: ${Object.keys(namespace).join(', ') || 'nothing'}).`);
+      `${module} exports no function named "${exportName}" (found: ${exportNames(namespace).join(', ') || 'nothing'}).`);
   }
   apps.set(`${module}#${exportName}`, app as Application);
   return app as Application;

@@ -36,6 +36,12 @@ class Greet extends Resource {
 export const resource = new Greet();
 `);
 
+writeFileSync(join(site, 'app.ts'), `export function application(environ: Record<string, unknown>, startResponse: (s: string, h: [string, string][]) => unknown) {
+  startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  return ['gateway says ' + String(environ['PATH_INFO'])];
+}
+`);
+
 /** A running `loom` program. */
 interface Running {
   readonly child: ChildProcess;
@@ -190,6 +196,13 @@ describe('bin/loom.mjs, the real program', () => {
     expect(await failed.text()).toMatch(/failing on line 6[\s\S]*greet\.rsx\.ts:6:\d+/);
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.stderr()).toContain('SIGTERM, stopping');
+  });
+
+  it('serves --gateway once its worker threads are up, and answers at once', async () => {
+    // The pool's threads do not hold the process open; waiting for them must.
+    const server = await startLoom(['web', '--gateway', './app.ts:application', '--gateway-threads', '2', '--listen', LOCAL]);
+    expect(await (await fetch(`${server.urls[0]!}a/b`)).text()).toBe('gateway says /a/b');
+    expect(await server.stop('SIGTERM')).toBe(0);
   });
 
   it('stops cleanly on Ctrl-C (SIGINT)', async () => {
