@@ -3,6 +3,7 @@
  * does (its own `createSite`, listening on a free loopback port), send the requests its
  * `tryThis` list documents over a real socket, and stop it again.
  */
+import { request as httpRequest } from 'node:http';
 import type { SiteOptions } from '../../../lib/index.ts';
 import { memoryLogger } from '../../../lib/testing.ts';
 import type { LessonExample, Try } from '../../../lessons/lesson.ts';
@@ -41,8 +42,35 @@ export async function send(t: Try, baseUrl: string): Promise<Answer> {
     body = new URLSearchParams(t.form).toString();
     headers.set('content-type', 'application/x-www-form-urlencoded');
   }
-  const response = await fetch(new URL(t.path, baseUrl), { method: t.method ?? 'GET', headers, body, redirect: 'manual' });
+  const url = new URL(t.path, baseUrl);
+  const method = t.method ?? 'GET';
+  if (headers.has('host')) return sendWithHost(url, method, headers, body);
+  const response = await fetch(url, { method, headers, body, redirect: 'manual' });
   return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/**
+ * Send a request whose `Host` header is not the URL's, as `curl -H 'Host: …'` does. Not
+ * with fetch: it drops a `Host` header it is given and sends the URL's, which would
+ * test a virtual host lesson (24) against the wrong name.
+ */
+export function sendWithHost(url: URL, method: string, headers: globalThis.Headers, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { method, headers: Object.fromEntries(headers) }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const received = new globalThis.Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const v of Array.isArray(value) ? value : [value ?? '']) received.append(name, v);
+        }
+        resolve({ status: response.statusCode ?? 0, headers: received, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 /** A test title for a documented request: `GET /foo (what it shows)`. */
