@@ -18,7 +18,9 @@
  * - `setHost(host, port, false)` can make a request that came over TLS insecure (which
  *   VHostMonster's `http` scheme needs; Twisted patches `isSecure` instead), and an
  *   IPv6 host gets its brackets in the Host header;
- * - `getSession(forceNotSecure)` is not offered: one session cookie per scheme, always.
+ * - `getSession(forceNotSecure)` is not offered: one session cookie per scheme, always;
+ * - an absolute-form target (`GET http://host/a`, a forward proxy's request) is walked by
+ *   its path, `['a']`; Twisted splits the whole URL (`['ttp:', '', 'host', 'a']`).
  * Tests: `test/request.test.ts`; the whole life of a request is lesson 20.
  */
 
@@ -671,9 +673,14 @@ export class FinishNotice implements PromiseLike<void> {
 // #endregion request-finish-notice
 
 // #region request-split-path
-/** `/a/b%20c/` → `['a', 'b c', '']`: the path after the first `/`, split and decoded. */
+/**
+ * `/a/b%20c/` → `['a', 'b c', '']`: the path after the first `/`, split and decoded. An
+ * absolute-form target (`http://host/a`, as clients send to a forward proxy) is walked
+ * by its path: `['a']`.
+ */
 export function splitPath(path: string): string[] {
   if (path === '/') return ['']; // the most common path of all, spared a slice and a split
+  if (!path.startsWith('/')) return splitPath(absolutePath(path));
   const segments = path.slice(1).split('/');
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
@@ -682,6 +689,13 @@ export function splitPath(path: string): string[] {
   return segments;
 }
 // #endregion request-split-path
+
+/** The path of an absolute-form target (`http://host:80/a` → `/a`); `/` when it has none. */
+function absolutePath(target: string): string {
+  const authority = target.indexOf('://');
+  const slash = authority < 0 ? -1 : target.indexOf('/', authority + 3);
+  return slash < 0 ? '/' : target.slice(slash);
+}
 
 /** Percent-quote a segment for a URL, leaving only `A-Z a-z 0-9 - _ . ~` (Python's `quote(…, safe="")`). */
 export function quoteSegment(segment: string): string {

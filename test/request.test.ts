@@ -22,6 +22,10 @@ describe('Request: what was asked', () => {
     expect(splitPath('/a/b%20c/')).toEqual(['a', 'b c', '']);
     expect(splitPath('/')).toEqual(['']);
     expect(splitPath('/x%2Fy')).toEqual(['x/y']);
+    // An absolute-form target walks by its path (Twisted would give ['ttp:', '', 'h:81', 'a', 'b c']).
+    expect(splitPath('http://h:81/a/b%20c')).toEqual(['a', 'b c']);
+    expect(splitPath('http://h:81')).toEqual(['']);
+    expect(splitPath('*')).toEqual(['']);
     expect(splitPath('/caf%C3%A9')).toEqual(['café']);
   });
 
