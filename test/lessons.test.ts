@@ -19,7 +19,7 @@ import { listLessons, type Lesson } from '../tools/workbook/catalog.ts';
 import { parseFrontMatter } from '../tools/workbook/front-matter.ts';
 import { makeWorkbook } from './tools/fixture-workbook.ts';
 import { HurryingClock } from './lessons/support/clocks.ts';
-import { sendWithHost } from './lessons/support/run-example.ts';
+import { send } from './lessons/support/run-example.ts';
 import { runTool, toolEnv } from './tools/run-tool.ts';
 
 const FIXTURE_ROOT = join(ROOT, 'test', 'fixtures', 'workbook');
@@ -50,6 +50,13 @@ describe.each([...realLessons, fixtureLesson].map((lesson) => [lesson.name, less
   }, 60_000); // examples start worker threads and child processes; allow for a loaded machine
 });
 
+describe.each(realLessons.map((lesson) => [lesson.name, lesson] as const))('lesson %s, what it suggests trying', (_name, lesson) => {
+  it('says which status each suggested request gets, so the check above is exact', async () => {
+    const example = (await import(pathToFileURL(lesson.examplePath).href)) as LessonExample;
+    for (const t of example.tryThis) expect(t.expect?.code, `${t.method ?? 'GET'} ${t.path} (${t.note})`).toBeDefined();
+  });
+});
+
 describe('lessons/README.md', () => {
   it('lists every lesson folder in its index, by number and folder name', () => {
     const index = readFileSync(join(ROOT, 'lessons', 'README.md'), 'utf8');
@@ -60,15 +67,8 @@ describe('lessons/README.md', () => {
 
 /** Send `t` as curl would and check what the lesson says comes back (or at least not a 5xx). */
 async function checkTry(baseUrl: string, t: Try): Promise<void> {
-  const headers = new Headers(t.headers);
-  const body = t.form !== undefined ? new URLSearchParams(t.form as Record<string, string>) : t.body;
-  const method = t.method ?? (body !== undefined ? 'POST' : 'GET');
-  const url = baseUrl.replace(/\/$/, '') + t.path;
-  // fetch would drop a Host header (lesson 24 sends several); sendWithHost sends it as curl does.
-  const { status, text } = headers.has('host') && typeof body !== 'object'
-    ? await sendWithHost(new URL(url), method, headers, body)
-    : await fetch(url, { method, headers, body, redirect: 'manual' }).then(async (r) => ({ status: r.status, text: await r.text() }));
-  const what = `${method} ${t.path} (${t.note})`;
+  const what = `${t.method ?? 'GET'} ${t.path} (${t.note})`;
+  const { status, text } = await send(t, baseUrl);
   if (t.expect?.code !== undefined) expect(status, `${what}: status`).toBe(t.expect.code);
   else expect(status, `${what}: a server error`).toBeLessThan(500);
   if (t.expect?.bodyIncludes !== undefined) expect(text, `${what}: body`).toContain(t.expect.bodyIncludes);

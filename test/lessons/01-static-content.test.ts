@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/01-static-content/example.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { PUBLIC_DIR } = lesson;
@@ -15,14 +15,6 @@ describe('lesson 01: static-content', () => {
     server = await startExample(example);
   });
   afterAll(() => server.close());
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      if (t.expect?.code !== undefined) expect(answer.status).toBe(t.expect.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
 
   it('serves the files of lessons/01-static-content/public/ byte for byte, with their types', async () => {
     const response = await fetch(new URL('style.css', server.url));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/03-static-dispatch/example.ts';
 import { EventTracer, type TraceEvent } from '../../lib/index.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 
@@ -13,14 +13,6 @@ describe('lesson 03: static-dispatch', () => {
     server = await startExample(example, { tracer: new EventTracer((events) => walks.push([...events])) });
   });
   afterAll(() => server.close());
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      if (t.expect?.code !== undefined) expect(answer.status).toBe(t.expect.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
 
   it('reaches /baz/qux by two static lookups, root → baz → qux', async () => {
     walks.length = 0;

@@ -4,7 +4,7 @@ import * as lesson from '../../lessons/04-dynamic-dispatch/example.ts';
 import { monthCalendar } from '../../lessons/04-dynamic-dispatch/calendar.ts';
 import { EventTracer, type TraceEvent } from '../../lib/index.ts';
 import { memoryLogger } from '../../lib/testing.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 
@@ -16,14 +16,6 @@ describe('lesson 04: dynamic-dispatch', () => {
     server = await startExample(example, { logger, tracer: new EventTracer((events) => walks.push([...events])) });
   });
   afterAll(() => server.close());
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      if (t.expect?.code !== undefined) expect(answer.status).toBe(t.expect.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
 
   it('makes the year page with getChild, a dynamic lookup', async () => {
     walks.length = 0;

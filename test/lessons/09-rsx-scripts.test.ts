@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/09-rsx-scripts/example.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 
@@ -11,14 +11,6 @@ describe('lesson 09: rsx-scripts', () => {
     server = await startExample(example);
   });
   afterAll(() => server.close());
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      if (t.expect?.code !== undefined) expect(answer.status).toBe(t.expect.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
 
   it('counts visits across requests, and peek.rsx.ts sees the same count through the registry', async () => {
     const first = await send({ note: '', path: '/visits.rsx.ts' }, server.url);

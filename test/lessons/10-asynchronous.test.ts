@@ -5,8 +5,7 @@ import type { ListeningPort, Site } from '../../lib/site.ts';
 import { memoryLogger, type FakeClock } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/10-asynchronous/example.ts';
-import { HurryingClock, WatchedClock } from './support/clocks.ts';
-import { send, startExample, titleOf } from './support/run-example.ts';
+import { WatchedClock } from './support/clocks.ts';
 
 const example: LessonExample = lesson;
 const { DELAY, createSite } = lesson;
@@ -35,18 +34,9 @@ async function text(response: IncomingMessage): Promise<string> {
 }
 
 describe('lesson 10: asynchronous', () => {
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const server = await startExample(example, { clock: new HurryingClock() });
-      try {
-        const answer = await send(t, server.url);
-        expect(answer.status).toBe(t.expect?.code);
-        expect(answer.text).toContain(t.expect?.bodyIncludes);
-      } finally {
-        await server.close();
-      }
-    });
-  }
+  it('says, for every request it suggests, what the answer contains (test/lessons.test.ts sends them)', () => {
+    for (const t of example.tryThis) expect(t.expect?.bodyIncludes, t.path).toBeDefined();
+  });
 
   it(`answers / only when the clock reaches ${DELAY} seconds, without a Content-Length`, async () => {
     const clock = new WatchedClock();

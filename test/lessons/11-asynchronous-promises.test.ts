@@ -3,8 +3,8 @@ import type { Site } from '../../lib/site.ts';
 import { FakeClock, memoryLogger, type MemoryLogger } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/11-asynchronous-promises/example.ts';
-import { HurryingClock, WatchedClock } from './support/clocks.ts';
-import { send, startExample, titleOf, type Answer } from './support/run-example.ts';
+import { WatchedClock } from './support/clocks.ts';
+import { send, type Answer } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { DELAY, createSite, deferLater } = lesson;
@@ -33,18 +33,9 @@ async function getAfter(clock: WatchedClock, url: string, path: string, seconds:
 }
 
 describe('lesson 11: asynchronous-promises', () => {
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const server = await startExample(example, { clock: new HurryingClock() });
-      try {
-        const answer = await send(t, server.url);
-        expect(answer.status).toBe(t.expect?.code);
-        expect(answer.text).toContain(t.expect?.bodyIncludes);
-      } finally {
-        await server.close();
-      }
-    });
-  }
+  it('says, for every request it suggests, what the answer contains (test/lessons.test.ts sends them)', () => {
+    for (const t of example.tryThis) expect(t.expect?.bodyIncludes, t.path).toBeDefined();
+  });
 
   it(`sends / when the Promise resolves after ${DELAY} seconds, whole, with a Content-Length`, async () => {
     const clock = new WatchedClock();

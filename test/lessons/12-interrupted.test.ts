@@ -6,8 +6,8 @@ import { memoryLogger, type MemoryLogger } from '../../lib/testing.ts';
 import type { Tracer } from '../../lib/trace.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/12-interrupted/example.ts';
-import { HurryingClock, WatchedClock } from './support/clocks.ts';
-import { send, startExample, titleOf } from './support/run-example.ts';
+import { WatchedClock } from './support/clocks.ts';
+import { send } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { DELAY, createSite } = lesson;
@@ -62,18 +62,9 @@ async function leaveEarly(env: Awaited<ReturnType<typeof start>>, path: string):
 }
 
 describe('lesson 12: interrupted', () => {
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const server = await startExample(example, { clock: new HurryingClock() });
-      try {
-        const answer = await send(t, server.url);
-        expect(answer.status).toBe(t.expect?.code);
-        expect(answer.text).toContain(t.expect?.bodyIncludes);
-      } finally {
-        await server.close();
-      }
-    });
-  }
+  it('says, for every request it suggests, what the answer contains (test/lessons.test.ts sends them)', () => {
+    for (const t of example.tryThis) expect(t.expect?.bodyIncludes, t.path).toBeDefined();
+  });
 
   it('cancels the delayed render of / when the client hangs up, through notifyFinish', async () => {
     const env = await start();

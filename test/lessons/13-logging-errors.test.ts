@@ -6,8 +6,8 @@ import { memoryLogger } from '../../lib/testing.ts';
 import type { Tracer } from '../../lib/trace.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/13-logging-errors/example.ts';
-import { HurryingClock, WatchedClock } from './support/clocks.ts';
-import { send, startExample, titleOf } from './support/run-example.ts';
+import { WatchedClock } from './support/clocks.ts';
+import { send } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { DELAY, createSite } = lesson;
@@ -31,18 +31,9 @@ async function start(options: SiteOptions = {}) {
 }
 
 describe('lesson 13: logging-errors', () => {
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const server = await startExample(example, { clock: new HurryingClock() });
-      try {
-        const answer = await send(t, server.url);
-        expect(answer.status).toBe(t.expect?.code);
-        expect(answer.text).toContain(t.expect?.bodyIncludes);
-      } finally {
-        await server.close();
-      }
-    });
-  }
+  it('says, for every request it suggests, what the answer contains (test/lessons.test.ts sends them)', () => {
+    for (const t of example.tryThis) expect(t.expect?.bodyIncludes, t.path).toBeDefined();
+  });
 
   it('logs an interrupted response to / as an error, with the connection-lost error, and cancels the render', async () => {
     const { clock, logger, gone, url } = await start();

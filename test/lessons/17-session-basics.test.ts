@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/17-session-basics/example.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 
@@ -19,13 +19,9 @@ describe('lesson 17: session-basics', () => {
   });
   afterAll(() => server.close());
 
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      expect(answer.status).toBe(t.expect?.code);
-      expect(answer.text).toContain(t.expect?.bodyIncludes);
-    });
-  }
+  it('says, for every request it suggests, what the answer contains (test/lessons.test.ts sends them)', () => {
+    for (const t of example.tryThis) expect(t.expect?.bodyIncludes, t.path).toBeDefined();
+  });
 
   it('sets an HttpOnly, SameSite=Lax TWISTED_SESSION cookie holding the uid the page shows', async () => {
     const first = await send({ note: '', path: '/' }, server.url);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger, request } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/18-session-store/example.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { COUNTER, createSite } = lesson;
@@ -21,13 +21,9 @@ describe('lesson 18: session-store', () => {
   });
   afterAll(() => server.close());
 
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      expect(answer.status).toBe(t.expect?.code);
-      expect(answer.text).toContain(t.expect?.bodyIncludes);
-    });
-  }
+  it('says, for every request it suggests, what the answer contains (test/lessons.test.ts sends them)', () => {
+    for (const t of example.tryThis) expect(t.expect?.bodyIncludes, t.path).toBeDefined();
+  });
 
   it('counts each client\'s visits in its own session, and starts again after /reset', async () => {
     const first = await send({ note: '', path: '/' }, server.url);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock, memoryLogger, request, type TestResponse } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/19-session-endings/example.ts';
-import { send, startExample, titleOf } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { ShortSession, TIMEOUT, createSite } = lesson;
@@ -23,18 +22,9 @@ function setUp() {
 }
 
 describe('lesson 19: session-endings', () => {
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const server = await startExample(example, { clock: new FakeClock() });
-      try {
-        const answer = await send(t, server.url);
-        expect(answer.status).toBe(t.expect?.code);
-        expect(answer.text).toContain(t.expect?.bodyIncludes);
-      } finally {
-        await server.close();
-      }
-    });
-  }
+  it('says, for every request it suggests, what the answer contains (test/lessons.test.ts sends them)', () => {
+    for (const t of example.tryThis) expect(t.expect?.bodyIncludes, t.path).toBeDefined();
+  });
 
   it(`makes every session a ShortSession of ${TIMEOUT} s, through the sessionFactory option`, async () => {
     const session = (await setUp().visit()).request.session;

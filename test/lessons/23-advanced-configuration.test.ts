@@ -7,7 +7,7 @@ import { request } from '../../lib/testing.ts';
 import type { IResource } from '../../lib/resource.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/23-advanced-configuration/example.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const LESSON_DIR = fileURLToPath(new URL('../../lessons/23-advanced-configuration/', import.meta.url));
@@ -18,14 +18,6 @@ describe('lesson 23: advanced-configuration', () => {
     server = await startExample(example);
   });
   afterAll(() => server.close());
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      if (t.expect?.code !== undefined) expect(answer.status).toBe(t.expect.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
 
   it('serves /docs/guide.txt as text/plain and /about as text/html', async () => {
     expect((await send({ note: '', path: '/docs/guide.txt' }, server.url)).headers.get('content-type')).toBe('text/plain');

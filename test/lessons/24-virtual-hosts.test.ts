@@ -1,28 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NameVirtualHost } from '../../lib/index.ts';
 import { memoryLogger, request } from '../../lib/testing.ts';
-import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/24-virtual-hosts/example.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
 
-const example: LessonExample = lesson;
 const { createSite } = lesson;
 
 describe('lesson 24: virtual-hosts', () => {
-  let server: RunningExample;
-  beforeAll(async () => {
-    server = await startExample(example);
-  });
-  afterAll(() => server.close());
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      expect(answer.status).toBe(t.expect?.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
-
   it('puts a NameVirtualHost at the root, with a tree for each of the two names and a default', () => {
     const root = createSite({ logger: memoryLogger() }).resource;
     expect(root).toBeInstanceOf(NameVirtualHost);

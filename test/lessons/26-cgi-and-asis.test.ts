@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/26-cgi-and-asis/example.ts';
 import { shouldRunWith, which } from '../support/programs.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 
@@ -12,15 +12,6 @@ describe('lesson 26: cgi-and-asis', () => {
     server = await startExample(example);
   });
   afterAll(() => server.close());
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      if (t.path === '/hello.pl') expect(which('perl'), 'perl must be installed for this lesson').not.toBeNull();
-      const answer = await send(t, server.url);
-      if (t.expect?.code !== undefined) expect(answer.status).toBe(t.expect.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
 
   it("gives env.cgi the request's variables and PATH, and nothing else of the server's environment", async () => {
     const answer = await send({ note: '', path: '/env.cgi/a?b=c' }, server.url);

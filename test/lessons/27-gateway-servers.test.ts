@@ -7,7 +7,7 @@ import { memoryLogger } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as app from '../../lessons/27-gateway-servers/app.ts';
 import * as lesson from '../../lessons/27-gateway-servers/example.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const CGI_SCRIPT = fileURLToPath(new URL('../../lessons/27-gateway-servers/app.cgi.ts', import.meta.url));
@@ -37,14 +37,6 @@ describe('lesson 27: gateway-servers', () => {
     await server.close();
     await simple.close();
   });
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      if (t.expect?.code !== undefined) expect(answer.status).toBe(t.expect.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
 
   it('carries the middleware\'s headers: X-Served-By and a fresh X-Request-Id each time', async () => {
     const a = await send({ note: '', path: '/' }, server.url);

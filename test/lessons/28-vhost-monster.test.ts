@@ -3,7 +3,7 @@ import { Site } from '../../lib/index.ts';
 import { memoryLogger, request } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/28-vhost-monster/example.ts';
-import { send, startExample, titleOf, type RunningExample } from './support/run-example.ts';
+import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { backRoot, createSite } = lesson;
@@ -14,15 +14,6 @@ describe('lesson 28: vhost-monster', () => {
     server = await startExample(example);
   });
   afterAll(() => server.close());
-
-  for (const t of example.tryThis) {
-    it(titleOf(t), async () => {
-      const answer = await send(t, server.url);
-      expect(answer.status).toBe(t.expect?.code);
-      if (t.expect?.bodyIncludes !== undefined) expect(answer.text).toContain(t.expect.bodyIncludes);
-    });
-  }
-
 
   it('answers every tryThis request through the front, never the back Site directly', async () => {
     const answer = await send({ note: '', path: '/where', headers: { Host: 'www.example.org' } }, server.url);

@@ -34,7 +34,7 @@ export interface Answer {
   readonly text: string;
 }
 
-/** Send one documented request to the example at `baseUrl` (which ends with `/`). */
+/** Send one documented request to the example at `baseUrl` (which ends with `/`), as the curl line the lesson shows would. */
 export async function send(t: Try, baseUrl: string): Promise<Answer> {
   const headers = new globalThis.Headers(t.headers);
   let body: string | undefined = t.body;
@@ -43,7 +43,7 @@ export async function send(t: Try, baseUrl: string): Promise<Answer> {
     headers.set('content-type', 'application/x-www-form-urlencoded');
   }
   const url = new URL(t.path, baseUrl);
-  const method = t.method ?? 'GET';
+  const method = t.method ?? (body !== undefined ? 'POST' : 'GET'); // as curl: -d means POST
   if (headers.has('host')) return sendWithHost(url, method, headers, body);
   const response = await fetch(url, { method, headers, body, redirect: 'manual' });
   return { status: response.status, headers: response.headers, text: await response.text() };
@@ -54,7 +54,7 @@ export async function send(t: Try, baseUrl: string): Promise<Answer> {
  * with fetch: it drops a `Host` header it is given and sends the URL's, which would
  * test a virtual host lesson (24) against the wrong name.
  */
-export function sendWithHost(url: URL, method: string, headers: globalThis.Headers, body?: string): Promise<Answer> {
+function sendWithHost(url: URL, method: string, headers: globalThis.Headers, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(url, { method, headers: Object.fromEntries(headers) }, (response) => {
       const chunks: Buffer[] = [];
