@@ -81,11 +81,7 @@ export function runCGI(app: Application, options: CGIOptions = {}): boolean {
   } catch (error) {
     failure = error;
   }
-  try {
-    run.close();
-  } catch (error) {
-    failure ??= error;
-  }
+  failure = run.closeAfter(failure);
   if (failure === null) return true;
   writeAll(stderr, `Gateway application error in ${environ.REQUEST_METHOD} ${environ.SCRIPT_NAME}${environ.PATH_INFO}:${describeError(failure)}\n`);
   // Once output began, the status is gone: the best a script can do is stop.

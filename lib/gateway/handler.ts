@@ -55,9 +55,10 @@ const encoder = new TextEncoder();
  * One call of an application, driven step by step by a gateway:
  *
  *     const run = new ApplicationRun(app, environ, output);
- *     try { run.start(); while (run.step()) {} run.end(); }
- *     catch (error) { … a 500, or cut the connection when run.headSent … }
- *     finally { run.close(); }
+ *     let failure = null;
+ *     try { run.start(); while (run.step()) {} run.end(); } catch (error) { failure = error; }
+ *     failure = run.closeAfter(failure); // close() on every path
+ *     if (failure !== null) { … a 500, or cut the connection when run.headSent … }
  *
  * `step()` produces one chunk, so the gateway can wait for the client between chunks
  * (backpressure) and stop early when the client leaves.
@@ -122,6 +123,20 @@ export class ApplicationRun {
     this.#closed = true;
     const close = (this.#result as { close?: unknown } | null)?.close;
     if (typeof close === 'function') close.call(this.#result);
+  }
+
+  /**
+   * `close()` at the end of a run, however it ended: `failure` is what the run threw
+   * (or null), and the result is the error to report, the run's own first, else what
+   * `close()` threw. Every gateway ends its runs this way.
+   */
+  closeAfter(failure: unknown): unknown {
+    try {
+      this.close();
+    } catch (error) {
+      return failure ?? error;
+    }
+    return failure;
   }
   // #endregion gateway-handler-run
 

@@ -93,11 +93,7 @@ async function serve(app: Application, req: IncomingMessage, res: ServerResponse
   } catch (error) {
     failure = error;
   }
-  try {
-    run.close();
-  } catch (error) {
-    failure ??= error;
-  }
+  failure = run.closeAfter(failure);
   content.close();
   if (failure === null) res.end();
   else fail(res, run.headSent, failure, `${request.method} ${request.uri}`, logger);

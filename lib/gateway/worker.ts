@@ -80,12 +80,8 @@ function runCall(call: CallMessage, app: Application): void {
   } catch (error) {
     failure = error;
   }
-  try {
-    run.close(); // On every path: done, failed, or the client went away.
-  } catch (error) {
-    failure ??= error;
-  }
-  output.finish(failure);
+  // close() on every path: done, failed, or the client went away.
+  output.finish(run.closeAfter(failure));
   current = -1;
 }
 // #endregion gateway-worker-run

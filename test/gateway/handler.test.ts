@@ -52,11 +52,7 @@ function run(app: Application, options: { stopAfter?: number; body?: string } = 
   } catch (e) {
     error = e;
   }
-  try {
-    r.close();
-  } catch (e) {
-    error ??= e;
-  }
+  error = r.closeAfter(error);
   return { events, head, body: Buffer.concat(chunks).toString(), error, headSent: r.headSent, logged };
 }
 
@@ -291,6 +287,18 @@ describe('ApplicationRun.close', () => {
       return { *[Symbol.iterator]() { yield 'ok'; }, close: () => { throw new Error('close failed'); } };
     });
     expect((outcome.error as Error).message).toBe('close failed');
+  });
+
+  it('reports the iteration\'s error, not close()\'s, when both fail', () => {
+    const outcome = run((_e, sr) => {
+      sr('200 OK', []);
+      const gen = (function* () {
+        yield 'a';
+        throw new Error('boom');
+      })();
+      return { [Symbol.iterator]: () => gen, close: () => { throw new Error('close failed'); } };
+    });
+    expect((outcome.error as Error).message).toBe('boom');
   });
 });
 
