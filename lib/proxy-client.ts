@@ -49,7 +49,8 @@ import type { Duplex } from 'node:stream';
 import { realClock, type Clock, type DelayedCall } from './clock.ts';
 import { LoomError } from './errors.ts';
 import type { Content } from './content.ts';
-import { errorHTML } from './pages.ts';
+import { errorPage } from './pages.ts';
+import { render } from './render.ts';
 import type { Request } from './request.ts';
 
 /** Seconds to wait for an upstream answer before giving up with 504. */
@@ -287,10 +288,10 @@ class ProxyClient {
     this.#fail(() => {
       if (this.#timedOut) {
         this.#log(`no answer from upstream ${where} within ${this.#factory.timeout} s`, error);
-        answerError(request, 504, 'Gateway Timeout', 'The server behind this one did not answer in time. Try again later.');
+        render(request, GATEWAY_TIMEOUT);
       } else {
         this.#log(`could not reach upstream ${where}`, error);
-        answerError(request, 502, 'Bad Gateway', 'The server behind this one could not be reached. Try again later.');
+        render(request, BAD_GATEWAY);
       }
     });
   }
@@ -452,12 +453,6 @@ function writeSpooled(upstream: ClientRequest, content: Content): void {
   }
 }
 
-/** Answer with a short HTML error page (the proxy's own 502 or 504). */
-function answerError(request: Request, code: number, brief: string, detail: string): void {
-  const page = errorHTML(code, brief, detail);
-  request.setResponseCode(code);
-  request.setHeader('content-type', 'text/html; charset=utf-8');
-  request.setHeader('content-length', Buffer.byteLength(page));
-  request.write(page);
-  request.finish();
-}
+// The proxy's own answers when the upstream fails: rendered once, sent as any page is.
+const BAD_GATEWAY = errorPage(502, 'Bad Gateway', 'The server behind this one could not be reached. Try again later.');
+const GATEWAY_TIMEOUT = errorPage(504, 'Gateway Timeout', 'The server behind this one did not answer in time. Try again later.');

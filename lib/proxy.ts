@@ -31,7 +31,7 @@
  */
 
 import { LoomError } from './errors.ts';
-import { errorHTML } from './pages.ts';
+import { errorPage } from './pages.ts';
 import { NOT_DONE_YET, Resource, type RenderResult } from './resource.ts';
 import { quoteSegment, type Request } from './request.ts';
 import { ProxyClientFactory, type ProxyClientOptions, type UpstreamTarget } from './proxy-client.ts';
@@ -137,11 +137,7 @@ export class ForwardProxyResource extends Resource {
    * @throws LoomError `LOOM_ERR_BAD_REQUEST` (400) when the target is not an `http://` URI.
    */
   override render(request: Request): RenderResult {
-    if (request.method === 'CONNECT') {
-      request.setResponseCode(501);
-      request.setHeader('content-type', 'text/html; charset=utf-8');
-      return errorHTML(501, 'Not Implemented', 'This proxy does not open tunnels (CONNECT), so it cannot carry https:// requests. Ask it for http:// URLs only.');
-    }
+    if (request.method === 'CONNECT') return NO_TUNNELS.render(request);
     this.factory.forward(request, parseProxyTarget(request.uri));
     return NOT_DONE_YET;
   }
@@ -151,6 +147,9 @@ export class ForwardProxyResource extends Resource {
     return this.factory.close();
   }
 }
+
+const NO_TUNNELS = errorPage(501, 'Not Implemented',
+  'This proxy does not open tunnels (CONNECT), so it cannot carry https:// requests. Ask it for http:// URLs only.');
 
 /**
  * Split an absolute `http://` request target into where to connect and what to ask:
