@@ -83,6 +83,20 @@ const canonicalCache = new Map<string, string>();
 const CANONICAL_CACHE_LIMIT = 1000;
 
 /**
+ * The host name in a Host header value, as the client wrote it: the port cut off and an
+ * IPv6 literal's brackets removed. `example.org:8080` → `example.org`, `[::1]:8080` →
+ * `::1`. (Cutting at the first colon, as Twisted does, would leave `[` of an IPv6 host.)
+ */
+export function hostFromHeader(value: string): string {
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    return end < 0 ? value.slice(1) : value.slice(1, end);
+  }
+  const colon = value.indexOf(':');
+  return colon < 0 ? value : value.slice(0, colon);
+}
+
+/**
  * The spelling Loom sends a header name in: `content-type` → `Content-Type`, with
  * Twisted's special cases (`ETag`, `WWW-Authenticate`, …). Header names are
  * case-insensitive, so this is for readability on the wire, not correctness.

@@ -27,7 +27,7 @@
 import { parse as parseCookieHeader } from 'cookie';
 import { LoomError } from './errors.ts';
 import { Headers } from './headers.ts';
-import { datetimeToString, statusPhrase, stringToDatetime } from './http.ts';
+import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from './http.ts';
 import { parseQueryArgs, percentDecode, type Args, type UploadedFile } from './args.ts';
 import { Content } from './content.ts';
 import type { Address, Channel } from './channel.ts';
@@ -245,10 +245,7 @@ export class Request {
   /** The host name the client asked for: the Host header without its port or IPv6 brackets, else the local address. */
   getRequestHostname(): string {
     const host = this.getHeader('host');
-    if (host === undefined || host === '') return this.getHost().host;
-    if (host.startsWith('[')) return host.slice(1, host.indexOf(']') < 0 ? undefined : host.indexOf(']'));
-    const colon = host.indexOf(':');
-    return colon < 0 ? host : host.slice(0, colon);
+    return host === undefined || host === '' ? this.getHost().host : hostFromHeader(host);
   }
 
   /**

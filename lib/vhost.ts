@@ -33,6 +33,7 @@
 
 import { percentDecode } from './args.ts';
 import { LoomError } from './errors.ts';
+import { hostFromHeader } from './http.ts';
 import { errorPage, notFound, type ErrorPage } from './pages.ts';
 import { quoteSegment, type Request } from './request.ts';
 import { Resource, type IResource, type RenderResult } from './resource.ts';
@@ -220,17 +221,13 @@ function rewriteTarget(request: Request): void {
 
 // #region vhost-host-name
 /**
- * The host name in a Host header value: lower case, port cut, IPv6 brackets removed.
- * `WWW.Example.org:8080` → `www.example.org`; `[::1]:8080` → `::1`.
+ * The host name in a Host header value as virtual hosts compare it: lower case (host
+ * names are case-insensitive), port cut, IPv6 brackets removed (`hostFromHeader`, which
+ * `request.getRequestHostname()` uses too). `WWW.Example.org:8080` → `www.example.org`;
+ * `[::1]:8080` → `::1`.
  */
 export function hostnameOf(header: string): string {
-  const host = header.trim().toLowerCase();
-  if (host.startsWith('[')) {
-    const end = host.indexOf(']');
-    return end < 0 ? host.slice(1) : host.slice(1, end);
-  }
-  const colon = host.indexOf(':');
-  return colon < 0 ? host : host.slice(0, colon);
+  return hostFromHeader(header.trim().toLowerCase());
 }
 // #endregion vhost-host-name
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalHeaderName, datetimeToString, sanitizeHeaderValue, statusPhrase, stringToDatetime } from '../lib/http.ts';
+import { canonicalHeaderName, datetimeToString, hostFromHeader, sanitizeHeaderValue, statusPhrase, stringToDatetime } from '../lib/http.ts';
 
 describe('statusPhrase', () => {
   it('gives the standard phrase, and "Unknown Status" for codes without one', () => {
@@ -50,5 +50,14 @@ describe('sanitizeHeaderValue', () => {
   it('turns CR and LF into spaces so a value cannot start a new header', () => {
     expect(sanitizeHeaderValue('a\r\nb\nc\rd')).toBe('a b c d');
     expect(sanitizeHeaderValue('plain')).toBe('plain');
+  });
+});
+
+describe('hostFromHeader', () => {
+  it('cuts the port and keeps the case, and reads an IPv6 literal whole', () => {
+    expect(hostFromHeader('Example.org:8080')).toBe('Example.org');
+    expect(hostFromHeader('example.org')).toBe('example.org');
+    expect(hostFromHeader('[::1]:8080')).toBe('::1');
+    expect(hostFromHeader('[::1')).toBe('::1');
   });
 });
