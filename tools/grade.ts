@@ -8,8 +8,8 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { describeItems, findItem, listExercises, type Exercise } from './workbook/catalog.ts';
-import { npmPassedFlag, palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { listExercises, type Exercise } from './workbook/catalog.ts';
+import { npmPassedFlag, palette, pickExercise, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
 import { loadProgress, progressOf, saveProgress, withGrade } from './workbook/progress.ts';
 import { gradeExercises } from './grading/grader.ts';
 import { formatReport, type ExerciseGrade } from './grading/report.ts';
@@ -24,7 +24,7 @@ runMain(async () => {
     console.log('There are no exercises yet: nothing to grade.');
     return 0;
   }
-  const chosen = positionals.length === 0 ? all : positionals.map((q) => pick(all, q));
+  const chosen = positionals.length === 0 ? all : positionals.map((q) => pickExercise(all, q));
   const allDetails = values.verbose === true || npmPassedFlag('verbose') || positionals.length > 0;
   const watching = values.watch === true || npmPassedFlag('watch');
   const grades = await gradeAndReport(root, chosen, allDetails);
@@ -38,12 +38,6 @@ function parseOptions(args: string[]) {
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
-}
-
-function pick(exercises: readonly Exercise[], query: string): Exercise {
-  const found = findItem(exercises, query);
-  if (found === undefined) throw new UsageError(`There is no exercise ${query}. The exercises are: ${describeItems(exercises)}.`);
-  return found;
 }
 
 /** Grade, print the report, save progress. */

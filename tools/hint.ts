@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { describeItems, findItem, listExercises, type Exercise } from './workbook/catalog.ts';
-import { npmPassedFlag, palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { listExercises, type Exercise } from './workbook/catalog.ts';
+import { npmPassedFlag, palette, pickExercise, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
 import { nextHintLevel, parseHints, type Hint } from './workbook/hints.ts';
 import { loadProgress, progressOf, saveProgress, type Progress } from './workbook/progress.ts';
 
@@ -48,9 +48,7 @@ function choose(exercises: readonly Exercise[], progress: Progress, query: strin
     if (next === undefined) throw new UsageError(`Every exercise passes: no hints needed. (${USAGE})`);
     return next;
   }
-  const found = findItem(exercises, query);
-  if (found === undefined) throw new UsageError(`There is no exercise ${query}. The exercises are: ${describeItems(exercises)}.`);
-  return found;
+  return pickExercise(exercises, query);
 }
 
 function formatHints(exercise: Exercise, shown: readonly Hint[], count: number, level: number): string {

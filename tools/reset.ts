@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeItems, findItem, listExercises } from './workbook/catalog.ts';
-import { confirm, runMain, UsageError, workbookRoot } from './workbook/cli.ts';
+import { listExercises } from './workbook/catalog.ts';
+import { confirm, pickExercise, runMain, UsageError, workbookRoot } from './workbook/cli.ts';
 import { loadProgress, progressOf, saveProgress } from './workbook/progress.ts';
 
 const USAGE = 'Usage: npm run reset NN [-- --yes]';
@@ -19,8 +19,7 @@ runMain(async () => {
   const root = workbookRoot();
   const exercises = listExercises(root);
   if (positionals.length === 0) throw new UsageError(`Which exercise? ${USAGE}`);
-  const exercise = findItem(exercises, positionals[0]!);
-  if (exercise === undefined) throw new UsageError(`There is no exercise ${positionals[0]}. The exercises are: ${describeItems(exercises)}.`);
+  const exercise = pickExercise(exercises, positionals[0]!);
 
   const folder = relative(root, exercise.dir).split('\\').join('/');
   const changed = committedFiles(root, folder).filter((file) => !sameAsOnDisk(root, file.path, file.content));

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeItems, findItem, listExercises, type Exercise } from './workbook/catalog.ts';
-import { palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { listExercises, type Exercise } from './workbook/catalog.ts';
+import { palette, pickExercise, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
 
 const USAGE = 'Usage: npm run solution NN [-- --force]';
@@ -18,8 +18,7 @@ runMain(async () => {
   const root = workbookRoot();
   const exercises = listExercises(root);
   if (positionals.length === 0) throw new UsageError(`Which exercise? ${USAGE}`);
-  const exercise = findItem(exercises, positionals[0]!);
-  if (exercise === undefined) throw new UsageError(`There is no exercise ${positionals[0]}. The exercises are: ${describeItems(exercises)}.`);
+  const exercise = pickExercise(exercises, positionals[0]!);
   const n = exercise.number;
   if (values.force !== true && progressOf(loadProgress(root), exercise.name).status !== 'passed') {
     console.error([

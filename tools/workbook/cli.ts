@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { stripVTControlCharacters } from 'node:util';
 import { isLoomError } from '../../lib/errors.ts';
 import { ROOT } from '../grading/subject.ts';
+import { describeItems, findItem, type Exercise } from './catalog.ts';
 
 /**
  * The folder holding `lessons/`, `exercises/`, `solutions/` and the progress file: the
@@ -33,6 +34,13 @@ export function npmPassedFlag(name: 'trace' | 'watch' | 'verbose' | 'all', env: 
 /** A mistake the person at the keyboard can fix; printed as its message alone. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** The exercise `query` names (`7`, `07`, a slug or a folder name), or a UsageError listing those there are. */
+export function pickExercise(exercises: readonly Exercise[], query: string): Exercise {
+  const found = findItem(exercises, query);
+  if (found === undefined) throw new UsageError(`There is no exercise ${query}. The exercises are: ${describeItems(exercises)}.`);
+  return found;
 }
 
 /**
