@@ -27,7 +27,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { applyHeaderBlock, findHeaderEnd, parseStatus } from './cgi.ts';
 import { LoomError } from './errors.ts';
 import { notFound } from './pages.ts';
-import { Registry } from './registry.ts';
+import { Registry } from './static/registry.ts';
 import { processingFailed, render } from './render.ts';
 import type { Request } from './request.ts';
 import { NOT_DONE_YET, Resource, type RenderResult } from './resource.ts';

@@ -34,10 +34,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { percentDecode } from './args.ts';
+import { percentDecode } from './plumbing/args.ts';
 import { LoomError } from './errors.ts';
 import { errorPage, notFound } from './pages.ts';
-import { Registry } from './registry.ts';
+import { Registry } from './static/registry.ts';
 import { processingFailed, render } from './render.ts';
 import { NOT_DONE_YET, Resource, type IResource, type RenderResult } from './resource.ts';
 import type { Request } from './request.ts';

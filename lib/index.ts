@@ -19,15 +19,15 @@
  */
 
 export { AccessLog, combinedLogFormatter, proxiedLogFormatter, type AccessLogOptions, type LogFormatter } from './access-log.ts';
-export type { Args, UploadedFile } from './args.ts';
-export type { Address, Channel } from './channel.ts';
+export type { Args, UploadedFile } from './plumbing/args.ts';
+export type { Address, Channel } from './plumbing/channel.ts';
 export { realClock, type Clock, type DelayedCall } from './clock.ts';
-export { Content } from './content.ts';
-export { parseEndpoint, type Endpoint } from './endpoints.ts';
+export { Content } from './plumbing/content.ts';
+export { parseEndpoint, type Endpoint } from './plumbing/endpoints.ts';
 export { LoomError, isLoomError, ERROR_CODES, type LoomErrorCode } from './errors.ts';
-export { Headers } from './headers.ts';
-export { escapeHTML } from './html.ts';
-export { datetimeToString, stringToDatetime } from './http.ts';
+export { Headers } from './plumbing/headers.ts';
+export { escapeHTML } from './plumbing/html.ts';
+export { datetimeToString, stringToDatetime } from './plumbing/http.ts';
 export { consoleLogger, silentLogger, type Logger } from './logger.ts';
 export { ErrorPage, errorPage, notFound, forbidden } from './pages.ts';
 export { render } from './render.ts';
@@ -38,21 +38,21 @@ export {
 } from './resource.ts';
 export { Site, VERSION, type ListeningPort, type SiteOptions } from './site.ts';
 export { EventTracer, formatTrace, type TraceEvent, type Tracer } from './trace.ts';
-export { URLPath } from './url-path.ts';
+export { URLPath } from './plumbing/url-path.ts';
 export { DeferredResource, ParentRedirect, Redirect, redirectTo } from './util.ts';
-export { ComponentKey } from './components.ts';
-export { Registry } from './registry.ts';
+export { ComponentKey } from './session/components.ts';
+export { Registry } from './static/registry.ts';
 export {
   DEFAULT_SESSION_TIMEOUT, MemorySessionStore, Session, defaultSessionFactory,
   type SavedSession, type SessionFactory, type SessionStore,
-} from './session.ts';
-export { RedisSessionStore, type RedisSessionStoreOptions } from './session-redis.ts';
-export { Data } from './data.ts';
-export { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding, loadMimeTypes, type TypeAndEncoding } from './mime.ts';
-export { DEFAULT_INDEX_NAMES, File, type FileOptions, type Processor, type ProcessorTable } from './static.ts';
-export { DirectoryLister, formatFileSize, type DirectoryListerOptions } from './directory-listing.ts';
-export { FileCache, type CachedFile, type FileCacheOptions, type FileVersion } from './file-cache.ts';
-export { parseRangeHeader, planRanges, type ByteRange, type RangePlan, type RangeSpec } from './static-ranges.ts';
+} from './session/session.ts';
+export { RedisSessionStore, type RedisSessionStoreOptions } from './session/redis.ts';
+export { Data } from './static/data.ts';
+export { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding, loadMimeTypes, type TypeAndEncoding } from './static/mime.ts';
+export { DEFAULT_INDEX_NAMES, File, type FileOptions, type Processor, type ProcessorTable } from './static/file.ts';
+export { DirectoryLister, formatFileSize, type DirectoryListerOptions } from './static/directory-listing.ts';
+export { FileCache, type CachedFile, type FileCacheOptions, type FileVersion } from './static/file-cache.ts';
+export { parseRangeHeader, planRanges, type ByteRange, type RangePlan, type RangeSpec } from './static/ranges.ts';
 export { ResourceScript, ResourceScriptDirectory, ResourceScriptWrapper, loadResourceScript } from './script.ts';
 export { CGIDirectory, CGIScript, FilteredScript, PHPScript, cgiEnvironment, isindexArguments, type CGIOptions } from './cgi.ts';
 export {
@@ -71,6 +71,6 @@ export {
   type Write, type Middleware, type ThreadPoolOptions, type GatewayResourceOptions, type LoadGatewayOptions, type SimpleServer,
   type Violation, type ValidatorOptions,
 } from './gateway/index.ts';
-export { ForwardProxyResource, ReverseProxyResource, parseProxyTarget } from './proxy.ts';
-export { DEFAULT_PROXY_TIMEOUT, ProxyClientFactory, upstreamHeaders, type ProxyClientOptions, type UpstreamTarget } from './proxy-client.ts';
+export { ForwardProxyResource, ReverseProxyResource, parseProxyTarget } from './proxy/resource.ts';
+export { DEFAULT_PROXY_TIMEOUT, ProxyClientFactory, upstreamHeaders, type ProxyClientOptions, type UpstreamTarget } from './proxy/client.ts';
 export { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from './vhost.ts';

@@ -11,7 +11,7 @@
  * Tests: `test/pages.test.ts`. Lesson 05 (error-handling) teaches it.
  */
 
-import { escapeHTML } from './html.ts';
+import { escapeHTML } from './plumbing/html.ts';
 import type { IResource } from './resource.ts';
 import type { Request } from './request.ts';
 

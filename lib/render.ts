@@ -22,8 +22,8 @@
  * Tests: `test/render.test.ts`. Lessons 02, 10, 11 and 13 teach it.
  */
 
-import { escapeHTML } from './html.ts';
-import { SUPPORTED_METHODS, statusPhrase } from './http.ts';
+import { escapeHTML } from './plumbing/html.ts';
+import { SUPPORTED_METHODS, statusPhrase } from './plumbing/http.ts';
 import { LoomError } from './errors.ts';
 import { consoleLogger } from './logger.ts';
 import { errorHTML, errorPage } from './pages.ts';

@@ -26,15 +26,15 @@
 
 import { parse as parseCookieHeader } from 'cookie';
 import { LoomError } from './errors.ts';
-import { Headers } from './headers.ts';
-import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from './http.ts';
-import { parseQueryArgs, percentDecode, type Args, type UploadedFile } from './args.ts';
-import { Content } from './content.ts';
-import type { Address, Channel } from './channel.ts';
+import { Headers } from './plumbing/headers.ts';
+import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from './plumbing/http.ts';
+import { parseQueryArgs, percentDecode, type Args, type UploadedFile } from './plumbing/args.ts';
+import { Content } from './plumbing/content.ts';
+import type { Address, Channel } from './plumbing/channel.ts';
 import type { Site } from './site.ts';
-import type { ComponentKey } from './components.ts';
-import { isSessionUid, sessionCookieName, type Session } from './session.ts';
-import { URLPath } from './url-path.ts';
+import type { ComponentKey } from './session/components.ts';
+import { isSessionUid, sessionCookieName, type Session } from './session/session.ts';
+import { URLPath } from './plumbing/url-path.ts';
 
 /** Returned by `setLastModified` and `setETag` when the client's copy is current (304 or 412 set). */
 export const CACHED: unique symbol = Symbol('CACHED');

@@ -13,7 +13,7 @@
  */
 
 /** The registry shared by the served directory and its scripts: keep things between requests here. */
-declare const registry: import('./registry.ts').Registry;
+declare const registry: import('./static/registry.ts').Registry;
 
 /** The path of the script being run. */
 declare const __file__: string;

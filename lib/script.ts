@@ -36,7 +36,7 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LoomError } from './errors.ts';
 import { errorPage, notFound, type ErrorPage } from './pages.ts';
-import { Registry } from './registry.ts';
+import { Registry } from './static/registry.ts';
 import { processingFailed, render } from './render.ts';
 import { NOT_DONE_YET, Resource, getChildForRequest, type IResource, type RenderResult } from './resource.ts';
 import type { Request } from './request.ts';

@@ -21,23 +21,23 @@ import { createServer, ServerResponse, type IncomingMessage, type Server } from 
 import type { Socket } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
 import { AccessLog, type LogFormatter } from './access-log.ts';
-import { parseMultipart } from './args.ts';
-import { NodeChannel, type Address } from './channel.ts';
+import { parseMultipart } from './plumbing/args.ts';
+import { NodeChannel, type Address } from './plumbing/channel.ts';
 import { realClock, type Clock } from './clock.ts';
-import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, tooLarge, type Content } from './content.ts';
+import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, tooLarge, type Content } from './plumbing/content.ts';
 import { LoomError } from './errors.ts';
-import { parseEndpoint, formatEndpoint, listenOn } from './endpoints.ts';
+import { parseEndpoint, formatEndpoint, listenOn } from './plumbing/endpoints.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { errorPage } from './pages.ts';
 import { processingFailed, render } from './render.ts';
 import { getChildForRequest, type IResource } from './resource.ts';
 import { Request, kPreloadSession, kSetForm } from './request.ts';
 import type { Tracer } from './trace.ts';
-import { statusPhrase } from './http.ts';
+import { statusPhrase } from './plumbing/http.ts';
 import {
   MemorySessionStore, Session, defaultSessionFactory, isSessionUid, newSessionUid, sessionCookieName,
   type SessionFactory, type SessionStore,
-} from './session.ts';
+} from './session/session.ts';
 
 /** Loom's version, sent in the `Server` header. */
 export const VERSION = '0.1.0';

@@ -11,10 +11,10 @@
  * Tests: `test/testing.test.ts`. Every exercise grader builds on this file.
  */
 
-import type { Address, Channel } from './channel.ts';
+import type { Address, Channel } from './plumbing/channel.ts';
 import type { Clock, DelayedCall } from './clock.ts';
-import { Content } from './content.ts';
-import { Headers } from './headers.ts';
+import { Content } from './plumbing/content.ts';
+import { Headers } from './plumbing/headers.ts';
 import { render as renderResource } from './render.ts';
 import type { IResource } from './resource.ts';
 import { Request } from './request.ts';

@@ -9,7 +9,7 @@
  * by the first request). Tests: `test/util.test.ts`.
  */
 
-import { escapeHTML } from './html.ts';
+import { escapeHTML } from './plumbing/html.ts';
 import { processingFailed, render } from './render.ts';
 import { NOT_DONE_YET, Resource, getChildForRequest, type IResource } from './resource.ts';
 import type { Request } from './request.ts';

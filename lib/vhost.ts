@@ -31,9 +31,9 @@
  * Tests: `test/vhost.test.ts`. Lessons 24 (virtual-hosts) and 28 (vhost-monster).
  */
 
-import { percentDecode } from './args.ts';
+import { percentDecode } from './plumbing/args.ts';
 import { LoomError } from './errors.ts';
-import { hostFromHeader } from './http.ts';
+import { hostFromHeader } from './plumbing/http.ts';
 import { errorPage, notFound, type ErrorPage } from './pages.ts';
 import { quoteSegment, type Request } from './request.ts';
 import { Resource, type IResource, type RenderResult } from './resource.ts';

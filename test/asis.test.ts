@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ASISProcessor, asisProcessor } from '../lib/asis.ts';
 import { isLoomError } from '../lib/errors.ts';
-import { File } from '../lib/static.ts';
+import { File } from '../lib/static/file.ts';
 import type { IResource } from '../lib/resource.ts';
 import type { Site } from '../lib/site.ts';
 import { makeRequest, render, request, testSite, type RequestOptions, type TestResponse } from '../lib/testing.ts';

@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLoomError } from '../lib/errors.ts';
-import { Registry } from '../lib/registry.ts';
+import { Registry } from '../lib/static/registry.ts';
 import { Resource, type IResource } from '../lib/resource.ts';
 import type { Request } from '../lib/request.ts';
 import {

@@ -4,7 +4,7 @@ import { Resource, getChildForRequest } from '../lib/resource.ts';
 import type { Request } from '../lib/request.ts';
 import type { Site } from '../lib/site.ts';
 import { makeRequest, request, testSite } from '../lib/testing.ts';
-import { ReverseProxyResource } from '../lib/proxy.ts';
+import { ReverseProxyResource } from '../lib/proxy/resource.ts';
 import { ParentRedirect } from '../lib/util.ts';
 import { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from '../lib/vhost.ts';
 

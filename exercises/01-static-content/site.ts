@@ -25,7 +25,7 @@ export const NOT_FOUND_TEXT = 'Nothing to see here.';
 
 /** The root resource of the site that serves `dir`. */
 export function createRoot(dir: string): IResource {
-  // TODO 1: serve `dir` with a File (from lib/static.ts, exported by lib/index.ts).
+  // TODO 1: serve `dir` with a File (from lib/static/file.ts, exported by lib/index.ts).
   // TODO 2: let /about find about.html: which File option tries extensions for you?
   // TODO 3: make files with no extension text/plain instead of text/html.
   // TODO 4: a 404 page saying NOT_FOUND_TEXT, for missing files at every depth

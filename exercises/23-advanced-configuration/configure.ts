@@ -44,6 +44,6 @@ export function configure(siteDir: string, docsDir: string): IResource {
   // TODO 2: let /contact find contact.html.
   // TODO 3: processors: '.rsx.ts' files run as resource scripts, '.upper' files become UpperCasePage.
   // TODO 4: mount docsDir at /docs, as a File whose default type is text/plain.
-  // TODO 5: answer /health with HEALTH from memory (lib/data.ts).
+  // TODO 5: answer /health with HEALTH from memory (lib/static/data.ts).
   return root;
 }

@@ -35,13 +35,13 @@ import { ASISProcessor } from '../asis.ts';
 import { CGIScript } from '../cgi.ts';
 import { isLoomError } from '../errors.ts';
 import { loadGatewayResource } from '../gateway/loader.ts';
-import { exportNames, exportOf } from '../module-export.ts';
+import { exportNames, exportOf } from '../plumbing/module-export.ts';
 import type { Logger } from '../logger.ts';
 import { Resource, type IResource } from '../resource.ts';
 import type { Request } from '../request.ts';
 import { ResourceScript, ResourceScriptWrapper } from '../script.ts';
 import { Site, type ListeningPort, type SiteOptions } from '../site.ts';
-import { File, type Processor } from '../static.ts';
+import { File, type Processor } from '../static/file.ts';
 import { usageError, type CommandSpec } from './options.ts';
 
 /** Where `loom web` listens when no `--listen` or `--port` is given (Twisted's default). */
@@ -289,7 +289,7 @@ function moduleURL(module: string, cwd: string): string {
 function toProcessor(value: unknown, spec: string): Processor {
   if (typeof value !== 'function') throw usageError(`--processor: ${spec} is not a class or function.`);
   if (isClass(value)) {
-    const Class = value as new (path: string, registry: import('../registry.ts').Registry) => IResource;
+    const Class = value as new (path: string, registry: import('../static/registry.ts').Registry) => IResource;
     return (path, registry) => new Class(path, registry);
   }
   return value as Processor;

@@ -26,7 +26,7 @@
  */
 
 import { LoomError } from '../errors.ts';
-import { statusPhrase } from '../http.ts';
+import { statusPhrase } from '../plumbing/http.ts';
 import type { Application, Chunk, Environ, Header, Write } from './spec.ts';
 
 /** Where an {@link ApplicationRun} sends the response. */

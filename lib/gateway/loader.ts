@@ -20,7 +20,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { realClock, type Clock } from '../clock.ts';
 import { LoomError } from '../errors.ts';
-import { exportNames, exportOf } from '../module-export.ts';
+import { exportNames, exportOf } from '../plumbing/module-export.ts';
 import { ThreadPool } from './pool.ts';
 import { GatewayResource } from './resource.ts';
 import type { AppRef, Application } from './spec.ts';

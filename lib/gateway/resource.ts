@@ -25,7 +25,7 @@
  */
 
 import type { Clock, DelayedCall } from '../clock.ts';
-import type { Content } from '../content.ts';
+import type { Content } from '../plumbing/content.ts';
 import { LoomError } from '../errors.ts';
 import { consoleLogger } from '../logger.ts';
 import { errorPage } from '../pages.ts';

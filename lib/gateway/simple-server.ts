@@ -16,11 +16,11 @@
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Address } from '../channel.ts';
-import { NodeChannel } from '../channel.ts';
-import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, type Content } from '../content.ts';
+import type { Address } from '../plumbing/channel.ts';
+import { NodeChannel } from '../plumbing/channel.ts';
+import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, type Content } from '../plumbing/content.ts';
 import { LoomError } from '../errors.ts';
-import { listenOn } from '../endpoints.ts';
+import { listenOn } from '../plumbing/endpoints.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { Request } from '../request.ts';
 import { VERSION } from '../site.ts';

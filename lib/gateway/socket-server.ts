@@ -15,8 +15,8 @@
  */
 
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Address } from '../channel.ts';
-import { listenOn, parseEndpoint } from '../endpoints.ts';
+import type { Address } from '../plumbing/channel.ts';
+import { listenOn, parseEndpoint } from '../plumbing/endpoints.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import type { ThreadPool } from './pool.ts';
 import type { AppRef } from './spec.ts';

@@ -21,7 +21,7 @@
 import { pathToFileURL } from 'node:url';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { LoomError } from '../errors.ts';
-import { exportNames, exportOf } from '../module-export.ts';
+import { exportNames, exportOf } from '../plumbing/module-export.ts';
 import { completeEnviron } from './environ.ts';
 import { ApplicationRun, type ResponseOutput } from './handler.ts';
 import { BlockingInput, LogErrorStream } from './input.ts';

@@ -6,7 +6,7 @@ import { parseCommand } from '../../lib/app/options.ts';
 import { DEFAULT_LISTEN, buildWebRoot, endpointsOf, startWebServer, webCommand, type WebConfig } from '../../lib/app/web.ts';
 import { isLoomError } from '../../lib/errors.ts';
 import { memoryLogger, request } from '../../lib/testing.ts';
-import { File } from '../../lib/static.ts';
+import { File } from '../../lib/static/file.ts';
 import { ResourceScriptWrapper } from '../../lib/script.ts';
 import type { IResource } from '../../lib/resource.ts';
 

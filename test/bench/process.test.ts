@@ -7,7 +7,7 @@ describe('parseServerLine', () => {
   });
 
   it('reads a Loom server saying its feature is not built yet', () => {
-    expect(parseServerLine('NOT BUILT: ReverseProxyResource (lib/proxy.ts)')).toEqual({ kind: 'not-built', what: 'ReverseProxyResource (lib/proxy.ts)' });
+    expect(parseServerLine('NOT BUILT: ReverseProxyResource (lib/proxy/resource.ts)')).toEqual({ kind: 'not-built', what: 'ReverseProxyResource (lib/proxy/resource.ts)' });
   });
 
   it('reads the answer to a GC request', () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { FilteredScript } from '../../lib/cgi.ts';
 import { realClock } from '../../lib/clock.ts';
-import { Registry } from '../../lib/registry.ts';
+import { Registry } from '../../lib/static/registry.ts';
 import { FastCGIServer } from '../../lib/gateway/fastcgi.ts';
 import { ThreadPool } from '../../lib/gateway/pool.ts';
 import { GatewayResource } from '../../lib/gateway/resource.ts';

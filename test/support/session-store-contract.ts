@@ -3,10 +3,10 @@
  * so they stay interchangeable: the same resource code works on either.
  */
 import { describe, expect, it } from 'vitest';
-import { ComponentKey } from '../../lib/components.ts';
+import { ComponentKey } from '../../lib/session/components.ts';
 import { Resource } from '../../lib/resource.ts';
 import type { Request } from '../../lib/request.ts';
-import type { SessionStore } from '../../lib/session.ts';
+import type { SessionStore } from '../../lib/session/session.ts';
 import { Site } from '../../lib/site.ts';
 import { FakeClock, request } from '../../lib/testing.ts';
 

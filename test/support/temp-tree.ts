@@ -47,7 +47,7 @@ function isLink(entry: Entry): entry is { readonly symlink: string } {
 
 /**
  * Set a file's modification time to `secondsAgo` in the past, so the small-file cache
- * treats it as settled (see lib/file-cache.ts on racy files). Returns that time in ms.
+ * treats it as settled (see lib/static/file-cache.ts on racy files). Returns that time in ms.
  */
 export function age(path: string, secondsAgo = 3600): number {
   const when = Math.floor(Date.now() / 1000) - secondsAgo;

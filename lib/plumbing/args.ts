@@ -1,0 +1,123 @@
+/**
+ * @module
+ * Request arguments: the query string, and for POST the form body, as
+ * `request.args` (a Map from name to every value given).
+ *
+ * Twisted counterpart: `http.Request.args` built in `requestReceived` by
+ * `parse_qs(…, keep_blank_values=1)` and `cgi.parse_multipart`. The rules kept from
+ * Twisted: `&` and `;` both separate items, `+` is a space, values are percent-decoded,
+ * blank values are kept (`y=` gives `['']`), items with no `=` are dropped, repeated
+ * names collect every value, and a form body counts only for POST.
+ * Loom differs: values are decoded UTF-8 strings; a multipart field keeps every value
+ * (Twisted keeps the last), and uploaded files go to `request.files` with their name and
+ * type instead of being mixed into `args` as raw bytes.
+ * Tests: `test/plumbing/args.test.ts`. Lesson 07 (handling-posts) teaches it.
+ */
+
+import busboy from 'busboy';
+import { LoomError } from '../errors.ts';
+import type { Content } from './content.ts';
+
+/** Request arguments: each name maps to every value given for it, in order. */
+export type Args = Map<string, string[]>;
+
+/** A file sent in a `multipart/form-data` body. */
+export interface UploadedFile {
+  /** The file name the client gave (may be empty). */
+  readonly filename: string;
+  /** The part's declared type, e.g. `text/plain`. */
+  readonly mimeType: string;
+  readonly data: Buffer;
+}
+
+// #region args-parse-query
+/** Add the `name=value` items of a query string or urlencoded body to `into`. */
+export function parseQueryArgs(query: string, into: Args = new Map()): Args {
+  if (query === '') return into;
+  for (const item of query.split(/[&;]/)) {
+    const eq = item.indexOf('=');
+    if (eq < 0) continue; // Twisted drops items with no '=' ("z" in "?y=&z").
+    const name = decodeFormComponent(item.slice(0, eq));
+    const value = decodeFormComponent(item.slice(eq + 1));
+    const values = into.get(name);
+    if (values === undefined) into.set(name, [value]);
+    else values.push(value);
+  }
+  return into;
+}
+// #endregion args-parse-query
+
+/**
+ * Percent-decode one component of a query string, with `+` as a space. A malformed
+ * escape (`%zz`) is kept as written, as Python's `unquote` does, instead of failing.
+ */
+export function decodeFormComponent(text: string): string {
+  const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text;
+  return spaced.includes('%') ? percentDecode(spaced) : spaced;
+}
+
+/** Decode `%XX` escapes to UTF-8 text, leaving malformed escapes as they are. */
+export function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // Either a malformed escape or bytes that are not UTF-8: decode what can be decoded.
+    const bytes: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const hex = text[i] === '%' ? text.slice(i + 1, i + 3) : '';
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        for (const b of Buffer.from(text[i]!)) bytes.push(b);
+      }
+    }
+    return Buffer.from(bytes).toString('utf8');
+  }
+}
+
+/** What a multipart body holds. */
+export interface MultipartForm {
+  readonly fields: Args;
+  readonly files: Map<string, UploadedFile[]>;
+}
+
+// #region args-multipart
+/**
+ * Parse a `multipart/form-data` body.
+ * @throws LoomError `LOOM_ERR_BAD_REQUEST` (400) when the body is not valid multipart.
+ */
+export function parseMultipart(contentType: string, content: Content): Promise<MultipartForm> {
+  const fields: Args = new Map();
+  const files = new Map<string, UploadedFile[]>();
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { 'content-type': contentType }, defParamCharset: 'utf8' });
+    } catch (error) {
+      reject(badMultipart(error));
+      return;
+    }
+    parser.on('field', (name, value) => append(fields, name, value));
+    parser.on('file', (name, stream, info) => {
+      const parts: Buffer[] = [];
+      stream.on('data', (part: Buffer) => parts.push(part));
+      stream.on('end', () => append(files, name, { filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.concat(parts) }));
+    });
+    parser.on('error', (error) => reject(badMultipart(error)));
+    parser.on('close', () => resolve({ fields, files }));
+    parser.end(content.bytes());
+  });
+}
+// #endregion args-multipart
+
+function append<T>(map: Map<string, T[]>, name: string, value: T): void {
+  const values = map.get(name);
+  if (values === undefined) map.set(name, [value]);
+  else values.push(value);
+}
+
+function badMultipart(error: unknown): LoomError {
+  const why = error instanceof Error ? error.message : String(error);
+  return new LoomError('LOOM_ERR_BAD_REQUEST', `The multipart/form-data body could not be parsed: ${why}`, { status: 400, cause: error });
+}

@@ -1,0 +1,159 @@
+/**
+ * @module
+ * Sessions kept in Redis, so that several processes (or machines) behind a load
+ * balancer share them: a session made by one is found by the others.
+ *
+ * Each session is one Redis string, `loom:session:<uid>`, holding its components as
+ * JSON, with a TTL of the session's timeout. The Site loads the session named by the
+ * cookie before traversal (so `request.getSession()` stays synchronous) and writes it
+ * back, with a fresh TTL, just before the response ends; that write is what keeps a
+ * used session alive. Component values must therefore be plain JSON data; anything
+ * else is refused with `LOOM_ERR_SESSION_VALUE` when it is stored.
+ *
+ * Twisted has no counterpart (its sessions live in one process's memory).
+ * What to know: a Redis that goes away turns requests that carry a session cookie into
+ * 503s after `commandTimeout` (never a hang); the client reconnects by itself and the
+ * Site recovers when Redis is back. `notifyOnExpire` callbacks run only where
+ * `expire()` is called: a TTL running out in Redis tells no process. Two requests of
+ * one session at the same moment each write the session back; the later write wins.
+ * Tests: `test/session/redis.test.ts`. Lesson 31 (scaling-out) uses it.
+ */
+
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Clock } from '../clock.ts';
+import { LoomError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { defaultSessionFactory, type SavedSession, type Session, type SessionFactory, type SessionStore } from './session.ts';
+
+/** Options for {@link RedisSessionStore}. */
+export interface RedisSessionStoreOptions {
+  /** A Redis URL, e.g. `redis://127.0.0.1:6379/0`. Ignored when `client` is given. */
+  url?: string;
+  /** Use this client instead of making one (the store will not close it). */
+  client?: Redis;
+  /** Prefix of every key. @default 'loom:session:' */
+  prefix?: string;
+  /** Milliseconds a Redis command may take before the request gets a 503. @default 1000 */
+  commandTimeout?: number;
+}
+
+// #region session-redis-store
+/** A {@link SessionStore} on Redis. */
+export class RedisSessionStore implements SessionStore {
+  readonly remote = true;
+  readonly prefix: string;
+  readonly #redis: Redis;
+  readonly #ownsClient: boolean;
+  #clock: Clock | null = null;
+  #factory: SessionFactory = defaultSessionFactory;
+  #logger: Logger | null = null;
+  #down = false;
+  /** Writes sent but not yet answered: close() waits for them rather than lose them. */
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(options: RedisSessionStoreOptions = {}) {
+    this.prefix = options.prefix ?? 'loom:session:';
+    this.#ownsClient = options.client === undefined;
+    const redisOptions: RedisOptions = {
+      commandTimeout: options.commandTimeout ?? 1000,
+      maxRetriesPerRequest: 1,
+      // Keep trying to reconnect, never more than 2 s apart, so the Site recovers by itself.
+      retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+    };
+    this.#redis = options.client ?? connect(options.url, {
+      ...redisOptions,
+      // Requests of many clients share one connection: batch their commands into one write.
+      enableAutoPipelining: true,
+    });
+    this.#redis.on('error', (error: Error) => this.#reportDown(error));
+    this.#redis.on('ready', () => this.#reportUp());
+  }
+
+  attach(clock: Clock, factory: SessionFactory, logger: Logger): void {
+    this.#clock = clock;
+    this.#factory = factory;
+    this.#logger = logger;
+  }
+
+  /** The Redis client, for tests and for waiting until it is connected. */
+  get client(): Redis {
+    return this.#redis;
+  }
+
+  async find(uid: string): Promise<Session | undefined> {
+    const json = await this.#redis.get(this.prefix + uid);
+    if (json === null) return undefined;
+    let saved: SavedSession;
+    try {
+      saved = JSON.parse(json) as SavedSession;
+    } catch {
+      return undefined; // Not written by Loom: treat it as no session.
+    }
+    return this.#factory(uid, this, this.#requireClock(), saved);
+  }
+
+  add(): void {
+    // A new session is written when its first request ends (save), not before.
+  }
+
+  touched(): void {
+    // The write at the end of the request renews the TTL.
+  }
+
+  remove(session: Session): void {
+    this.#track(this.#redis.del(this.prefix + session.uid).catch((error: unknown) => this.#logger?.error(`Could not delete session ${session.uid.slice(0, 8)}… from Redis`, error)));
+  }
+
+  save(session: Session): void {
+    let json: string;
+    try {
+      json = JSON.stringify(session.save());
+    } catch (error) {
+      this.#logger?.error(`Session not saved: ${(error as Error).message}`, error);
+      return;
+    }
+    const ttl = Math.max(1, Math.ceil(session.sessionTimeout));
+    this.#track(this.#redis.set(this.prefix + session.uid, json, 'EX', ttl).catch((error: unknown) => this.#logger?.error('Could not save a session to Redis', error)));
+  }
+
+  /** Finish the writes under way (auto-pipelining sends them on the next tick), then disconnect. */
+  async close(): Promise<void> {
+    await Promise.all(this.#pending);
+    if (this.#ownsClient) await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+
+  #track(write: Promise<unknown>): void {
+    this.#pending.add(write);
+    void write.finally(() => this.#pending.delete(write));
+  }
+
+  #requireClock(): Clock {
+    if (this.#clock === null) throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'This session store is not attached to a Site.');
+    return this.#clock;
+  }
+
+  // Log an outage once, not once per reconnection attempt.
+  #reportDown(error: Error): void {
+    if (this.#down) return;
+    this.#down = true;
+    this.#logger?.warn(`Redis session store unreachable (${error.message}); requests with a session cookie get 503 until it is back.`);
+  }
+
+  #reportUp(): void {
+    if (!this.#down) return;
+    this.#down = false;
+    this.#logger?.info('Redis session store reachable again.');
+  }
+}
+// #endregion session-redis-store
+
+/**
+ * Make a Redis client. ioredis is loaded here, on first use, rather than at import:
+ * it costs a Site that never uses Redis about 12 MB of memory. It is a CommonJS
+ * package, so loading it stays synchronous.
+ */
+function connect(url: string | undefined, options: RedisOptions): Redis {
+  const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+  return url === undefined ? new Client(options) : new Client(url, options);
+}

@@ -1,4 +1,0 @@
-import { MemorySessionStore } from '../lib/session.ts';
-import { sessionStoreContract } from './support/session-store-contract.ts';
-
-sessionStoreContract('MemorySessionStore', () => new MemorySessionStore());

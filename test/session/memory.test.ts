@@ -1,0 +1,4 @@
+import { MemorySessionStore } from '../../lib/session/session.ts';
+import { sessionStoreContract } from '../support/session-store-contract.ts';
+
+sessionStoreContract('MemorySessionStore', () => new MemorySessionStore());
