@@ -16,6 +16,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Clock } from './clock.ts';
+import { kUseClock } from './plumbing/symbols.ts';
 import type { Request } from './request.ts';
 
 /** Turns a finished request into one log line (without the newline). */
@@ -99,8 +100,8 @@ export class AccessLog {
     this.#formatter = options.formatter ?? combinedLogFormatter;
   }
 
-  /** @internal The Site hands over its clock. */
-  useClock(clock: Clock): void {
+  /** The Site hands over its clock, so log times follow it. */
+  [kUseClock](clock: Clock): void {
     this.#clock = clock;
   }
 

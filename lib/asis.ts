@@ -24,7 +24,8 @@
  */
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { applyHeaderBlock, findHeaderEnd, parseStatus } from './cgi.ts';
+import { applyHeaderBlock } from './cgi-process.ts';
+import { findHeaderEnd, parseStatus } from './plumbing/header-block.ts';
 import { LoomError } from './errors.ts';
 import { notFound } from './pages.ts';
 import { Registry } from './static/registry.ts';

@@ -31,12 +31,14 @@ export { datetimeToString, stringToDatetime } from './plumbing/http.ts';
 export { consoleLogger, silentLogger, type Logger } from './logger.ts';
 export { ErrorPage, errorPage, notFound, forbidden } from './pages.ts';
 export { render } from './render.ts';
-export { CACHED, FinishNotice, Request, type CookieOptions } from './request.ts';
+export { FinishNotice } from './finish-notice.ts';
+export { CACHED, Request, type CookieOptions, type RequestOwner, type RequestHead } from './request.ts';
 export {
   NOT_DONE_YET, Resource, UnsupportedMethod, getChildForRequest,
   type Body, type IResource, type RenderMethod, type RenderResult,
 } from './resource.ts';
-export { Site, VERSION, type ListeningPort, type SiteOptions } from './site.ts';
+export { Site, type ListeningPort, type SiteOptions } from './site.ts';
+export { VERSION } from './plumbing/version.ts';
 export { EventTracer, formatTrace, type TraceEvent, type Tracer } from './trace.ts';
 export { URLPath } from './plumbing/url-path.ts';
 export { DeferredResource, ParentRedirect, Redirect, redirectTo } from './util.ts';

@@ -12,7 +12,7 @@
  */
 
 import { escapeHTML } from './plumbing/html.ts';
-import type { IResource } from './resource.ts';
+import type { IResource } from './iweb.ts';
 import type { Request } from './request.ts';
 
 // #region pages-error-page
@@ -21,9 +21,9 @@ import type { Request } from './request.ts';
  * child at every depth (so `/missing/deeper/still` gets the same page). Carve
  * exceptions out with `putChild`.
  *
- * It implements `IResource` itself rather than extending `Resource`, because `Resource`
- * uses `notFound()` for its default `getChild`: each module can then load without the
- * other having to be ready first.
+ * It implements `IResource` (lib/iweb.ts) rather than extending `Resource`, because
+ * `Resource` uses `notFound()` for its default `getChild`: extending it would make the
+ * two modules need each other, and whichever loaded first would find the other unready.
  */
 export class ErrorPage implements IResource {
   readonly isLeaf = false;

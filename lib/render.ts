@@ -27,15 +27,16 @@ import { SUPPORTED_METHODS, statusPhrase } from './plumbing/http.ts';
 import { LoomError } from './errors.ts';
 import { consoleLogger } from './logger.ts';
 import { errorHTML, errorPage } from './pages.ts';
-import { NOT_DONE_YET, UnsupportedMethod, type IResource, type RenderResult } from './resource.ts';
-import { kFinishWithBody, type Request } from './request.ts';
+import { NOT_DONE_YET, UnsupportedMethod, renderMethodOf, type IResource, type RenderResult } from './resource.ts';
+import { kFinishWithBody } from './plumbing/symbols.ts';
+import type { Request } from './request.ts';
 import { describeResource } from './trace.ts';
 
 // #region render-dispatch
 /** Render `resource` for `request` and send whatever it returns. Never throws. */
 export function render(request: Request, resource: IResource): void {
   const tracer = request.site?.tracer ?? null;
-  if (tracer !== null) tracer.rendering(request, resource);
+  if (tracer !== null) tracer.rendering(request, resource, renderMethodName(resource, request.method));
   let result: RenderResult;
   try {
     result = resource.render(request);
@@ -167,4 +168,9 @@ function isBody(value: unknown): value is string | Uint8Array {
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** The method a trace names: `render_GET` when the resource has it, else its own `render`. */
+function renderMethodName(resource: IResource, method: string): string {
+  return renderMethodOf(resource, method) !== undefined ? `render_${method}` : 'render';
 }

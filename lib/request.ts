@@ -28,13 +28,18 @@ import { parse as parseCookieHeader } from 'cookie';
 import { LoomError } from './errors.ts';
 import { Headers } from './plumbing/headers.ts';
 import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from './plumbing/http.ts';
-import { parseQueryArgs, percentDecode, type Args, type UploadedFile } from './plumbing/args.ts';
+import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
-import type { Site } from './site.ts';
-import type { ComponentKey } from './session/components.ts';
-import { isSessionUid, sessionCookieName, type Session } from './session/session.ts';
+import { kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kSetForm } from './plumbing/symbols.ts';
+import { quoteSegment, splitPath } from './plumbing/url.ts';
 import { URLPath } from './plumbing/url-path.ts';
+import type { Clock } from './clock.ts';
+import { FinishNotice } from './finish-notice.ts';
+import type { Logger } from './logger.ts';
+import type { ComponentKey } from './session/components.ts';
+import { isSessionUid, sessionCookieName, type Session, type SessionStore } from './session/session.ts';
+import type { Tracer } from './trace.ts';
 
 /** Returned by `setLastModified` and `setETag` when the client's copy is current (304 or 412 set). */
 export const CACHED: unique symbol = Symbol('CACHED');
@@ -63,19 +68,37 @@ export interface CookieOptions {
   sameSite?: 'lax' | 'strict' | 'Lax' | 'Strict';
 }
 
-/** Internal door for the renderer (lib/render.ts): answer with a whole body in one call. */
-export const kFinishWithBody: unique symbol = Symbol('loom.finishWithBody');
-/** Internal door for the Site: the form fields and files parsed from a multipart body. */
-export const kSetForm: unique symbol = Symbol('loom.setForm');
-/** Internal door for the Site: the session a remote store loaded before traversal. */
-export const kPreloadSession: unique symbol = Symbol('loom.preloadSession');
+/**
+ * What a Request needs from the server that made it. The Site is one; a request made by
+ * hand in a test has none. Request depends on this small interface rather than on
+ * `Site`, so that the Site (which makes requests) and the Request (which reports back
+ * to it) do not import each other.
+ */
+export interface RequestOwner {
+  /** The `Server` header value. */
+  readonly serverHeader: string;
+  /** Where warnings and failures go. */
+  readonly logger: Logger;
+  /** Where time comes from. */
+  readonly clock: Clock;
+  /** Whether a failed render shows its stack. */
+  readonly displayTracebacks: boolean;
+  /** Receives the steps of the request's walk, or null. */
+  readonly tracer: Tracer | null;
+  /** Where sessions live. */
+  readonly sessions: SessionStore;
+  /** Make and store a new session (Twisted's `Site.makeSession`). */
+  makeSession(): Session;
+  /** The request has finished: log it, trace it. Only the Request calls it. */
+  [kRequestFinished](request: Request): void;
+}
 
 type State = 'open' | 'writing' | 'finished';
 
 /** One HTTP request and its response. The Site makes one per request. */
 export class Request {
   /** The Site that received this request (null for a request made by hand in a test). */
-  readonly site: Site | null;
+  readonly site: RequestOwner | null;
   readonly channel: Channel;
   /** The method exactly as sent: `GET`, `POST`, … (`get` stays `get`). */
   method: string;
@@ -128,7 +151,7 @@ export class Request {
   // undefined: nothing was preloaded (memory store); null: the store had no such session.
   #preloaded: Session | null | undefined = undefined;
 
-  constructor(site: Site | null, head: RequestHead, channel: Channel, content: Content | null = null) {
+  constructor(site: RequestOwner | null, head: RequestHead, channel: Channel, content: Content | null = null) {
     this.site = site;
     this.channel = channel;
     this.method = head.method;
@@ -149,7 +172,6 @@ export class Request {
     this.#content = content;
   }
 
-  // ---- what was asked ------------------------------------------------------------
 
   /** The request headers (multi-valued, case-insensitive). */
   get requestHeaders(): Headers {
@@ -201,7 +223,7 @@ export class Request {
     return this.#files ?? (this.#files = new Map());
   }
 
-  /** @internal */
+  /** The Site hands over the multipart form it parsed before traversal. */
   [kSetForm](fields: Args, files: Map<string, UploadedFile[]>): void {
     this.#formFields = fields;
     this.#files = files;
@@ -265,7 +287,6 @@ export class Request {
     this.#host = { type: host.includes(':') ? 'IPv6' : 'IPv4', host, port };
   }
 
-  // ---- sessions ---------------------------------------------------------------------
 
   // #region request-get-session
   /**
@@ -311,12 +332,11 @@ export class Request {
   }
   // #endregion request-get-session
 
-  /** @internal */
+  /** The Site hands over what a remote store had for the cookie (null: nothing). */
   [kPreloadSession](session: Session | null): void {
     this.#preloaded = session;
   }
 
-  // ---- URLs ---------------------------------------------------------------------------
 
   // #region request-prepath-url
   /**
@@ -365,7 +385,6 @@ export class Request {
     return '../'.repeat(this.postpath.length) + name;
   }
 
-  // ---- the answer -----------------------------------------------------------------
 
   // #region request-set-response-code
   /** Set the status code, and optionally a reason phrase other than the standard one. */
@@ -509,7 +528,7 @@ export class Request {
     this.#finished();
   }
 
-  /** @internal The renderer's one-call answer: headers, whole body, end. */
+  /** The renderer's one-call answer: headers, whole body, end. */
   [kFinishWithBody](body: Uint8Array | string): void {
     if (this.channel.lost || this.#state === 'finished') return;
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
@@ -539,7 +558,7 @@ export class Request {
   notifyFinish(): FinishNotice {
     if (this.#notice === null) {
       this.#notice = new FinishNotice();
-      if (this.#state === 'finished' && !this.channel.lost) this.#notice.resolve();
+      if (this.#state === 'finished' && !this.channel.lost) this.#notice[kResolve]();
       else this.#watchClose();
     }
     return this.#notice;
@@ -565,7 +584,7 @@ export class Request {
   /** The connection went away before `finish()`: reject `notifyFinish`, abort `signal`, free the body. */
   connectionLost(): void {
     const error = new LoomError('LOOM_ERR_CONNECTION_LOST', `The client went away before the response to ${this.method} ${this.uri} was finished.`);
-    this.#notice?.reject(error);
+    this.#notice?.[kReject](error);
     this.#abort?.abort(error);
     this.#content?.close();
   }
@@ -576,7 +595,6 @@ export class Request {
     this.channel.abort();
   }
 
-  // ---- private ---------------------------------------------------------------------
 
   // #region request-send-headers
   #sendHeaders(): void {
@@ -611,8 +629,8 @@ export class Request {
 
   #finished(): void {
     this.#content?.close();
-    this.#notice?.resolve();
-    this.site?.requestFinished(this);
+    this.#notice?.[kResolve]();
+    this.site?.[kRequestFinished](this);
   }
 
   #assertNotStarted(what: string): void {
@@ -627,77 +645,6 @@ export class Request {
   }
 }
 
-// #region request-finish-notice
-/**
- * What `request.notifyFinish()` returns: a promise-like settled once per request.
- * `then(onDone)` alone never produces a rejected promise, so forgetting the error case
- * cannot end the process with an unhandled rejection.
- */
-export class FinishNotice implements PromiseLike<void> {
-  readonly #promise: Promise<void>;
-  #resolve!: () => void;
-  #reject!: (error: LoomError) => void;
-
-  constructor() {
-    this.#promise = new Promise<void>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.#promise.catch(() => {}); // Nobody asked for the rejection: it must not count as unhandled.
-  }
-
-  then<A = void, B = never>(onDone?: ((value: void) => A | PromiseLike<A>) | null,
-    onLost?: ((reason: LoomError) => B | PromiseLike<B>) | null): Promise<A | B> {
-    // Without an onLost handler, a lost connection resolves the derived promise with
-    // undefined instead of rejecting it.
-    return this.#promise.then(onDone, onLost ?? (() => undefined as B));
-  }
-
-  catch<B = never>(onLost: (reason: LoomError) => B | PromiseLike<B>): Promise<void | B> {
-    return this.#promise.catch(onLost);
-  }
-
-  /** @internal */
-  resolve(): void {
-    this.#resolve();
-  }
-
-  /** @internal */
-  reject(error: LoomError): void {
-    this.#reject(error);
-  }
-}
-// #endregion request-finish-notice
-
-// #region request-split-path
-/**
- * `/a/b%20c/` → `['a', 'b c', '']`: the path after the first `/`, split and decoded. An
- * absolute-form target (`http://host/a`, as clients send to a forward proxy) is walked
- * by its path: `['a']`.
- */
-export function splitPath(path: string): string[] {
-  if (path === '/') return ['']; // the most common path of all, spared a slice and a split
-  if (!path.startsWith('/')) return splitPath(absolutePath(path));
-  const segments = path.slice(1).split('/');
-  for (let i = 0; i < segments.length; i++) {
-    const s = segments[i]!;
-    if (s.includes('%')) segments[i] = percentDecode(s);
-  }
-  return segments;
-}
-// #endregion request-split-path
-
-/** The path of an absolute-form target (`http://host:80/a` → `/a`); `/` when it has none. */
-function absolutePath(target: string): string {
-  const authority = target.indexOf('://');
-  const slash = authority < 0 ? -1 : target.indexOf('/', authority + 3);
-  return slash < 0 ? '/' : target.slice(slash);
-}
-
-/** Percent-quote a segment for a URL, leaving only `A-Z a-z 0-9 - _ . ~` (Python's `quote(…, safe="")`). */
-export function quoteSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 /** An entity tag without its weakness marker: `W/"x"` → `"x"`. */
 function weakless(tag: string): string {

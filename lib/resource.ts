@@ -17,47 +17,20 @@
  * - `HEAD` appears in the `Allow` list only when the resource can render `GET`, because
  *   a HEAD it cannot answer is not "allowed" (Twisted lists it always);
  * - the default `getChild` answers with Loom's escaped 404 page.
- * Tests: `test/resource.test.ts`. Lessons 02–04 teach it.
+ * Tests: `test/resource.test.ts`. Lessons 02–04 teach it; `IResource` and
+ * `NOT_DONE_YET` are in `lib/iweb.ts`.
  */
 
 import { LoomError } from './errors.ts';
+import type { IResource, RenderMethod, RenderResult } from './iweb.ts';
 import { notFound } from './pages.ts';
 import type { Request } from './request.ts';
-import type { Tracer } from './trace.ts';
+import type { Dispatch, Tracer } from './trace.ts';
 
-// #region resource-not-done-yet
-/**
- * Returned by a render method that will answer later: it promises to call
- * `request.write()` any number of times and then `request.finish()` once.
- * Twisted's `server.NOT_DONE_YET`.
- */
-export const NOT_DONE_YET: unique symbol = Symbol('NOT_DONE_YET');
-
-/** A response body: text (sent as UTF-8) or bytes. */
-export type Body = string | Uint8Array;
-
-/** What a render method may return. */
-export type RenderResult = Body | typeof NOT_DONE_YET | Promise<Body>;
-// #endregion resource-not-done-yet
-
-/** A render method: `render_GET`, `render_POST`, … */
-export type RenderMethod = (request: Request) => RenderResult;
-
-/**
- * What the publishing machinery needs from a resource. Implement it directly only for
- * unusual resources (a wrapper, a proxy to another tree); otherwise extend `Resource`.
- * Twisted's `IResource`.
- */
-export interface IResource {
-  /** When true, traversal stops here and the rest of the path stays in `request.postpath`. */
-  readonly isLeaf: boolean;
-  /** The child for one path segment: a static child if registered, else a dynamic one. */
-  getChildWithDefault(name: string, request: Request): IResource;
-  /** Register a static child under one decoded path segment. */
-  putChild(name: string, child: IResource): void;
-  /** Answer the request (see {@link RenderResult}). */
-  render(request: Request): RenderResult;
-}
+// What a resource is and what render returns are in iweb.ts (error pages implement
+// them too, and Resource uses an error page); they are exported from here as well,
+// where Twisted has them.
+export { NOT_DONE_YET, type Body, type IResource, type RenderMethod, type RenderResult } from './iweb.ts';
 
 /**
  * Raised by `render` when the resource has no method for the request's HTTP method.
@@ -170,12 +143,17 @@ export function getChildForRequest(resource: IResource, request: Request, tracer
     const parent = resource;
     resource = resource.getChildWithDefault(name, request);
     // A disabled tracer costs this one null check.
-    if (tracer !== null) tracer.child(request, parent, name, resource);
+    if (tracer !== null) tracer.child(request, parent, name, resource, dispatchOf(parent, name, resource));
   }
   if (tracer !== null) tracer.arrived(request, resource);
   return resource;
 }
 // #endregion resource-traversal
+
+/** Whether the walk took `child` from `parent`'s `putChild` table or from `getChild`. */
+function dispatchOf(parent: IResource, name: string, child: IResource): Dispatch {
+  return parent instanceof Resource && parent.children.get(name) === child ? 'static' : 'dynamic';
+}
 
 // Method names are looked up on every request; building `'render_' + method` each time
 // would make a fresh string to hash. Each distinct method's key is built once.

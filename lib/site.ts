@@ -31,7 +31,9 @@ import { consoleLogger, type Logger } from './logger.ts';
 import { errorPage } from './pages.ts';
 import { processingFailed, render } from './render.ts';
 import { getChildForRequest, type IResource } from './resource.ts';
-import { Request, kPreloadSession, kSetForm } from './request.ts';
+import { kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
+import { VERSION } from './plumbing/version.ts';
+import { Request, type RequestOwner } from './request.ts';
 import type { Tracer } from './trace.ts';
 import { statusPhrase } from './plumbing/http.ts';
 import {
@@ -39,8 +41,6 @@ import {
   type SessionFactory, type SessionStore,
 } from './session/session.ts';
 
-/** Loom's version, sent in the `Server` header. */
-export const VERSION = '0.1.0';
 
 /** Options for a {@link Site}. Every one has a default. */
 export interface SiteOptions {
@@ -84,7 +84,7 @@ export interface ListeningPort {
 const CLOSE_GRACE_SECONDS = 10;
 
 /** A resource tree served over HTTP. */
-export class Site {
+export class Site implements RequestOwner {
   /** The root of the resource tree. */
   resource: IResource;
   displayTracebacks: boolean;
@@ -119,7 +119,7 @@ export class Site {
     this.#sessionFactory = options.sessionFactory ?? defaultSessionFactory;
     this.sessions.attach(this.clock, this.#sessionFactory, this.logger);
     this.#accessLog = toAccessLog(options.accessLog, options.logFormatter);
-    this.#accessLog?.useClock(this.clock);
+    this.#accessLog?.[kUseClock](this.clock);
     this.handler = (req, res) => this.#onRequest(req, res);
   }
 
@@ -214,8 +214,8 @@ export class Site {
   }
   // #endregion site-process
 
-  /** @internal Called by `Request.finish()`: write the access log line and the trace. */
-  requestFinished(request: Request): void {
+  /** Called by `Request.finish()`: write the access log line and the trace. */
+  [kRequestFinished](request: Request): void {
     if (this.#accessLog !== null) this.#accessLog.log(request);
     if (this.tracer !== null) this.tracer.finished(request);
     // While closing, a connection that just finished its response is idle: close it now

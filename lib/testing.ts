@@ -21,6 +21,10 @@ import { Request } from './request.ts';
 import { Site, type SiteOptions } from './site.ts';
 import type { Logger } from './logger.ts';
 
+// The fake clock and its delayed calls share these doors; nothing outside this file can.
+const kSchedule = Symbol('loom.fakeClock.schedule');
+const kUnschedule = Symbol('loom.fakeClock.unschedule');
+
 // #region testing-fake-clock
 /**
  * A clock that only moves when told to. `advance(5)` runs, in order, every call that
@@ -66,13 +70,13 @@ export class FakeClock implements Clock {
     return [...this.#calls];
   }
 
-  /** @internal */
-  schedule(call: FakeDelayedCall): void {
+  /** A delayed call of this clock's was reset: queue it again at its new time. */
+  [kSchedule](call: FakeDelayedCall): void {
     this.#schedule(call);
   }
 
-  /** @internal */
-  unschedule(call: FakeDelayedCall): void {
+  /** A delayed call of this clock's was cancelled. */
+  [kUnschedule](call: FakeDelayedCall): void {
     this.#calls = this.#calls.filter((c) => c !== call);
   }
 
@@ -99,14 +103,14 @@ class FakeDelayedCall implements DelayedCall {
   cancel(): void {
     if (!this.#active) return;
     this.#active = false;
-    this.#clock.unschedule(this);
+    this.#clock[kUnschedule](this);
   }
 
   reset(seconds: number): void {
     if (!this.#active) return;
-    this.#clock.unschedule(this);
+    this.#clock[kUnschedule](this);
     this.#due = this.#clock.seconds() + seconds;
-    this.#clock.schedule(this);
+    this.#clock[kSchedule](this);
   }
 
   active(): boolean {

@@ -8,17 +8,34 @@
  * Twisted has no counterpart: it is what a learner would see in a debugger stepping
  * through `getChildForRequest` and `Request.render`. `npm run lesson NN -- --trace`
  * prints it. A Site without a tracer pays one null check per step.
+ * The tracer only watches: it imports nothing of the core, and sees a request and a
+ * resource through the few fields it prints, so any module may report to it.
  * Tests: `test/trace.test.ts`.
  */
 
-import { Resource, renderMethodOf, type IResource } from './resource.ts';
-import type { Request } from './request.ts';
+/** What a tracer reads of a request. A `Request` has all of it. */
+export interface TracedRequest {
+  readonly method: string;
+  readonly uri: string;
+  readonly prepath: readonly string[];
+  readonly postpath: readonly string[];
+  readonly code: number;
+  readonly sentLength: number;
+}
+
+/** What a tracer reads of a resource: whether it is a leaf. Its class gives its name. */
+export interface TracedResource {
+  readonly isLeaf: boolean;
+}
+
+/** How the walk found a child: `putChild`'s table, or `getChild`. */
+export type Dispatch = 'static' | 'dynamic';
 
 /** One step of a request's life, in the order they happen. */
 export type TraceEvent =
   | { readonly kind: 'request'; readonly method: string; readonly uri: string; readonly postpath: readonly string[] }
   | { readonly kind: 'child'; readonly segment: string; readonly parent: string; readonly child: string;
-      readonly dispatch: 'static' | 'dynamic'; readonly prepath: readonly string[]; readonly postpath: readonly string[] }
+      readonly dispatch: Dispatch; readonly prepath: readonly string[]; readonly postpath: readonly string[] }
   | { readonly kind: 'leaf'; readonly resource: string; readonly postpath: readonly string[] }
   | { readonly kind: 'render'; readonly resource: string; readonly method: string }
   | { readonly kind: 'finish'; readonly code: number; readonly bytes: number }
@@ -26,59 +43,58 @@ export type TraceEvent =
 
 /** What traversal and rendering report to. The Site calls it only when one is set. */
 export interface Tracer {
-  started(request: Request): void;
-  child(request: Request, parent: IResource, segment: string, child: IResource): void;
-  arrived(request: Request, resource: IResource): void;
-  rendering(request: Request, resource: IResource): void;
-  finished(request: Request): void;
-  lost(request: Request): void;
+  started(request: TracedRequest): void;
+  child(request: TracedRequest, parent: TracedResource, segment: string, child: TracedResource, dispatch: Dispatch): void;
+  arrived(request: TracedRequest, resource: TracedResource): void;
+  /** `method` is the render method that runs: `render_GET`, or `render` when the resource has its own. */
+  rendering(request: TracedRequest, resource: TracedResource, method: string): void;
+  finished(request: TracedRequest): void;
+  lost(request: TracedRequest): void;
 }
 
 /** A tracer that collects each request's events and hands them over when it ends. */
 export class EventTracer implements Tracer {
-  readonly #events = new WeakMap<Request, TraceEvent[]>();
-  readonly #onRequest: (events: readonly TraceEvent[], request: Request) => void;
+  readonly #events = new WeakMap<TracedRequest, TraceEvent[]>();
+  readonly #onRequest: (events: readonly TraceEvent[], request: TracedRequest) => void;
 
-  constructor(onRequest: (events: readonly TraceEvent[], request: Request) => void) {
+  constructor(onRequest: (events: readonly TraceEvent[], request: TracedRequest) => void) {
     this.#onRequest = onRequest;
   }
 
-  started(request: Request): void {
+  started(request: TracedRequest): void {
     this.#events.set(request, [{ kind: 'request', method: request.method, uri: request.uri, postpath: [...request.postpath] }]);
   }
 
-  child(request: Request, parent: IResource, segment: string, child: IResource): void {
-    const dispatch = parent instanceof Resource && parent.children.get(segment) === child ? 'static' : 'dynamic';
+  child(request: TracedRequest, parent: TracedResource, segment: string, child: TracedResource, dispatch: Dispatch): void {
     this.#push(request, { kind: 'child', segment, parent: describeResource(parent), child: describeResource(child), dispatch,
       prepath: [...request.prepath], postpath: [...request.postpath] });
   }
 
-  arrived(request: Request, resource: IResource): void {
+  arrived(request: TracedRequest, resource: TracedResource): void {
     if (resource.isLeaf && request.postpath.length > 0) {
       this.#push(request, { kind: 'leaf', resource: describeResource(resource), postpath: [...request.postpath] });
     }
   }
 
-  rendering(request: Request, resource: IResource): void {
-    const own = renderMethodOf(resource, request.method) !== undefined;
-    this.#push(request, { kind: 'render', resource: describeResource(resource), method: own ? `render_${request.method}` : 'render' });
+  rendering(request: TracedRequest, resource: TracedResource, method: string): void {
+    this.#push(request, { kind: 'render', resource: describeResource(resource), method });
   }
 
-  finished(request: Request): void {
+  finished(request: TracedRequest): void {
     this.#push(request, { kind: 'finish', code: request.code, bytes: request.sentLength });
     this.#flush(request);
   }
 
-  lost(request: Request): void {
+  lost(request: TracedRequest): void {
     this.#push(request, { kind: 'lost' });
     this.#flush(request);
   }
 
-  #push(request: Request, event: TraceEvent): void {
+  #push(request: TracedRequest, event: TraceEvent): void {
     this.#events.get(request)?.push(event);
   }
 
-  #flush(request: Request): void {
+  #flush(request: TracedRequest): void {
     const events = this.#events.get(request);
     if (events === undefined) return;
     this.#events.delete(request);
@@ -87,7 +103,7 @@ export class EventTracer implements Tracer {
 }
 
 /** A short name for a resource in a trace: its class, and the status for error pages. */
-export function describeResource(resource: IResource): string {
+export function describeResource(resource: TracedResource): string {
   const name = resource.constructor.name || 'anonymous resource';
   const code = (resource as { code?: unknown }).code;
   return typeof code === 'number' ? `${name}(${code})` : name;

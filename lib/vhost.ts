@@ -31,12 +31,13 @@
  * Tests: `test/vhost.test.ts`. Lessons 24 (virtual-hosts) and 28 (vhost-monster).
  */
 
-import { percentDecode } from './plumbing/args.ts';
+import { percentDecode, quoteSegment } from './plumbing/url.ts';
 import { LoomError } from './errors.ts';
 import { hostFromHeader } from './plumbing/http.ts';
 import { errorPage, notFound, type ErrorPage } from './pages.ts';
-import { quoteSegment, type Request } from './request.ts';
+import type { Request } from './request.ts';
 import { Resource, type IResource, type RenderResult } from './resource.ts';
+import { Site } from './site.ts';
 
 /** The shape of a VHostMonster URL, quoted in every 400 page it sends. */
 const MONSTER_URL_SHAPE = '<mount>/<http|https>/<host[:port]>/<path>';
@@ -180,7 +181,7 @@ export class HostResource extends Resource {
    */
   override getChild(hostport: string, request: Request): IResource {
     const site = request.site;
-    if (site === null) {
+    if (!(site instanceof Site)) {
       throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'VHostMonsterResource walks the path again from the Site root, so the request needs a Site (makeRequest(options, site)).');
     }
     const target = parseHostPort(hostport, this.secure ? 443 : 80);

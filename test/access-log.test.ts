@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AccessLog, combinedLogFormatter, escapeField, logTimestamp, proxiedLogFormatter } from '../lib/access-log.ts';
 import { makeRequest } from '../lib/testing.ts';
 import { FakeClock } from '../lib/testing.ts';
+import { kUseClock } from '../lib/plumbing/symbols.ts';
 
 const STAMP = '[14/Nov/2023:22:13:20 +0000]';
 
@@ -67,7 +68,7 @@ describe('AccessLog', () => {
     try {
       const log = new AccessLog(path);
       const clock = new FakeClock(1_700_000_000);
-      log.useClock(clock);
+      log[kUseClock](clock);
       log.log(finished());
       clock.advance(0.5);
       log.log(finished());

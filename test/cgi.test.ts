@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  CGIDirectory, CGIScript, FilteredScript, PHPScript, cgiEnvironment, findHeaderEnd, isindexArguments, parseHeaderLine,
+  CGIDirectory, CGIScript, FilteredScript, PHPScript, cgiEnvironment, isindexArguments,
 } from '../lib/cgi.ts';
 import { isLoomError } from '../lib/errors.ts';
 import { Resource } from '../lib/resource.ts';
@@ -322,22 +322,6 @@ describe('isindexArguments', () => {
     expect(isindexArguments('/x?a=b')).toEqual([]);
     expect(isindexArguments('/x?')).toEqual([]);
     expect(isindexArguments('/x')).toEqual([]);
-  });
-});
-
-describe('findHeaderEnd and parseHeaderLine', () => {
-  it('finds the earliest blank line of any style', () => {
-    expect(findHeaderEnd(Buffer.from('A: b\r\n\r\nbody\n\n'))).toEqual({ at: 4, length: 4 });
-    expect(findHeaderEnd(Buffer.from('A: b\n\r\nbody'))).toEqual({ at: 4, length: 3 });
-    expect(findHeaderEnd(Buffer.from('A: b\r\nC: d'))).toBeNull();
-  });
-  it('accepts "Name:value" and refuses lines without a colon or with a bad name', () => {
-    expect(parseHeaderLine('X-A:1')).toEqual({ name: 'X-A', value: '1' });
-    expect(parseHeaderLine('X-A:   spaced  ')).toEqual({ name: 'X-A', value: 'spaced' });
-    expect(parseHeaderLine('no colon')).toBeNull();
-    expect(parseHeaderLine(': empty name')).toBeNull();
-    expect(parseHeaderLine('Bad Name: x')).toBeNull();
-    expect(parseHeaderLine('X-Ctl: a\u0001b')).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isLoomError } from '../lib/errors.ts';
-import { CACHED, splitPath } from '../lib/request.ts';
+import { CACHED } from '../lib/request.ts';
 import { Site } from '../lib/site.ts';
 import { Resource } from '../lib/resource.ts';
 import { makeRequest, memoryLogger, responseOf, type MemoryChannel } from '../lib/testing.ts';
@@ -16,21 +16,6 @@ describe('Request: what was asked', () => {
     expect(req.uri).toBe('/a/b?x=1?y');
     expect(req.path).toBe('/a/b');
     expect(req.clientproto).toBe('HTTP/1.1');
-  });
-
-  it('decodes path segments and keeps a trailing slash as an empty segment', () => {
-    expect(splitPath('/a/b%20c/')).toEqual(['a', 'b c', '']);
-    expect(splitPath('/')).toEqual(['']);
-    expect(splitPath('/x%2Fy')).toEqual(['x/y']);
-    // An absolute-form target walks by its path (Twisted would give ['ttp:', '', 'h:81', 'a', 'b c']).
-    expect(splitPath('http://h:81/a/b%20c')).toEqual(['a', 'b c']);
-    expect(splitPath('http://h:81')).toEqual(['']);
-    expect(splitPath('*')).toEqual(['']);
-    expect(splitPath('/caf%C3%A9')).toEqual(['café']);
-  });
-
-  it('keeps a malformed escape as written instead of failing', () => {
-    expect(splitPath('/100%zz')).toEqual(['100%zz']);
   });
 
   it('returns the last value of a repeated header, and all of them from requestHeaders', () => {

@@ -10,8 +10,9 @@ import { Registry } from '../lib/static/registry.ts';
 import { Resource, type IResource } from '../lib/resource.ts';
 import type { Request } from '../lib/request.ts';
 import {
-  ResourceScript, ResourceScriptDirectory, ResourceScriptWrapper, compilationsOf, loadResourceScript, noResource,
+  ResourceScript, ResourceScriptDirectory, ResourceScriptWrapper, loadResourceScript, noResource,
 } from '../lib/script.ts';
+import { compilationsOf } from '../lib/script-compiler.ts';
 import { makeRequest, render, request, testSite } from '../lib/testing.ts';
 
 // Each test writes its scripts into a fresh folder, because a script's content is the

@@ -15,7 +15,7 @@
 
 import type { Writable } from 'node:stream';
 import { isLoomError } from '../errors.ts';
-import { VERSION } from '../site.ts';
+import { VERSION } from '../plumbing/version.ts';
 import { parseCommand, usageText } from './options.ts';
 import { startWebServer, webCommand, type WebServer } from './web.ts';
 

@@ -23,7 +23,7 @@ import { LoomError } from '../errors.ts';
 import { listenOn } from '../plumbing/endpoints.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { Request } from '../request.ts';
-import { VERSION } from '../site.ts';
+import { VERSION } from '../plumbing/version.ts';
 import { errorResponse } from './cgi.ts';
 import { completeEnviron, environFromRequest } from './environ.ts';
 import { ApplicationRun, type ResponseOutput } from './handler.ts';

@@ -17,6 +17,7 @@
 import busboy from 'busboy';
 import { LoomError } from '../errors.ts';
 import type { Content } from './content.ts';
+import { percentDecode } from './url.ts';
 
 /** Request arguments: each name maps to every value given for it, in order. */
 export type Args = Map<string, string[]>;
@@ -54,26 +55,6 @@ export function parseQueryArgs(query: string, into: Args = new Map()): Args {
 export function decodeFormComponent(text: string): string {
   const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text;
   return spaced.includes('%') ? percentDecode(spaced) : spaced;
-}
-
-/** Decode `%XX` escapes to UTF-8 text, leaving malformed escapes as they are. */
-export function percentDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    // Either a malformed escape or bytes that are not UTF-8: decode what can be decoded.
-    const bytes: number[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const hex = text[i] === '%' ? text.slice(i + 1, i + 3) : '';
-      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
-        bytes.push(parseInt(hex, 16));
-        i += 2;
-      } else {
-        for (const b of Buffer.from(text[i]!)) bytes.push(b);
-      }
-    }
-    return Buffer.from(bytes).toString('utf8');
-  }
 }
 
 /** What a multipart body holds. */

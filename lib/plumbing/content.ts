@@ -39,7 +39,7 @@ export class Content {
   #position = 0;
   #released = false;
 
-  /** @internal Use {@link readBody} or {@link Content.from}. */
+  /** Made by {@link readBody} (a request's body) or {@link Content.from} (any bytes); use those. */
   constructor(memory: Buffer | null, fd: number | null, length: number) {
     this.#memory = memory;
     this.#fd = fd;

@@ -9,7 +9,7 @@
  * Tests: `test/plumbing/url-path.test.ts`.
  */
 
-import { quoteSegment } from '../request.ts';
+import { quoteSegment } from './url.ts';
 
 /** An absolute URL split into scheme, host, path segments, query and fragment. */
 export class URLPath {

@@ -33,7 +33,8 @@
 import { LoomError } from '../errors.ts';
 import { errorPage } from '../pages.ts';
 import { NOT_DONE_YET, Resource, type RenderResult } from '../resource.ts';
-import { quoteSegment, type Request } from '../request.ts';
+import { quoteSegment } from '../plumbing/url.ts';
+import type { Request } from '../request.ts';
 import { ProxyClientFactory, type ProxyClientOptions, type UpstreamTarget } from './client.ts';
 
 // #region proxy-reverse

@@ -23,10 +23,10 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { escapeHTML } from '../plumbing/html.ts';
-import { percentDecode } from '../plumbing/args.ts';
+import { percentDecode, quoteSegment } from '../plumbing/url.ts';
 import { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding } from './mime.ts';
 import { Resource } from '../resource.ts';
-import { quoteSegment, type Request } from '../request.ts';
+import type { Request } from '../request.ts';
 
 /** Options for a {@link DirectoryLister}; `File` fills them from its own settings. */
 export interface DirectoryListerOptions {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFormComponent, parseMultipart, parseQueryArgs, percentDecode } from '../../lib/plumbing/args.ts';
+import { decodeFormComponent, parseMultipart, parseQueryArgs } from '../../lib/plumbing/args.ts';
+import { percentDecode } from '../../lib/plumbing/url.ts';
 import { Content } from '../../lib/plumbing/content.ts';
 
 describe('parseQueryArgs', () => {
@@ -14,22 +15,6 @@ describe('parseQueryArgs', () => {
 
   it('returns nothing for an empty string', () => {
     expect(parseQueryArgs('').size).toBe(0);
-  });
-});
-
-describe('percentDecode and decodeFormComponent', () => {
-  it('keeps malformed escapes as written', () => {
-    expect(percentDecode('100%')).toBe('100%');
-    expect(percentDecode('%zz%41')).toBe('%zzA');
-  });
-
-  it('turns bytes that are not UTF-8 into replacement characters instead of failing', () => {
-    expect(percentDecode('%FF')).toBe('\uFFFD');
-  });
-
-  it('treats + as a space only in form components', () => {
-    expect(decodeFormComponent('a+b')).toBe('a b');
-    expect(percentDecode('a+b')).toBe('a+b');
   });
 });
 

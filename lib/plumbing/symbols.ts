@@ -1,0 +1,30 @@
+/**
+ * @module
+ * The internal doors: symbols that let one lib/ module reach into an object another
+ * module made, without making that door a public method.
+ *
+ * A method named by one of these symbols cannot be called by a resource, because
+ * `lib/index.ts` does not export this module and the package exports nothing else of
+ * lib/ (see `package.json` `exports`). This is undici's `core/symbols.js` pattern; a
+ * class keeps state that only it touches in `#private` fields instead. Each symbol says
+ * who owns the door and who may use it. Add a door here, never an `@internal` method:
+ * `test/architecture.test.ts` fails on the tag, and checks that no door is public.
+ *
+ * Twisted has no counterpart: Python's convention is a leading underscore, which hides
+ * nothing. Tests: `test/architecture.test.ts`.
+ */
+
+/** `Request` (lib/request.ts): the renderer's one-call answer, headers and whole body. Used by lib/render.ts. */
+export const kFinishWithBody: unique symbol = Symbol('loom.request.finishWithBody');
+/** `Request`: the form fields and files parsed from a multipart body. Used by the Site. */
+export const kSetForm: unique symbol = Symbol('loom.request.setForm');
+/** `Request`: the session a remote store loaded before traversal. Used by the Site. */
+export const kPreloadSession: unique symbol = Symbol('loom.request.preloadSession');
+/** `RequestOwner` (the Site): a request has finished; log it and trace it. Used by `Request`. */
+export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
+/** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */
+export const kUseClock: unique symbol = Symbol('loom.accessLog.useClock');
+/** `FinishNotice` (lib/finish-notice.ts): settle it, done. Used by `Request`. */
+export const kResolve: unique symbol = Symbol('loom.finishNotice.resolve');
+/** `FinishNotice`: settle it, the client went away. Used by `Request`. */
+export const kReject: unique symbol = Symbol('loom.finishNotice.reject');
