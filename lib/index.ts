@@ -42,19 +42,16 @@ export { VERSION } from './plumbing/version.ts';
 export { EventTracer, formatTrace, type TraceEvent, type Tracer } from './trace.ts';
 export { URLPath } from './plumbing/url-path.ts';
 export { DeferredResource, ParentRedirect, Redirect, redirectTo } from './util.ts';
-export { ComponentKey } from './session/components.ts';
-export { Registry } from './static/registry.ts';
 export {
-  DEFAULT_SESSION_TIMEOUT, MemorySessionStore, Session, defaultSessionFactory,
-  type SavedSession, type SessionFactory, type SessionStore,
-} from './session/session.ts';
-export { RedisSessionStore, type RedisSessionStoreOptions } from './session/redis.ts';
-export { Data } from './static/data.ts';
-export { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding, loadMimeTypes, type TypeAndEncoding } from './static/mime.ts';
-export { DEFAULT_INDEX_NAMES, File, type FileOptions, type Processor, type ProcessorTable } from './static/file.ts';
-export { DirectoryLister, formatFileSize, type DirectoryListerOptions } from './static/directory-listing.ts';
-export { FileCache, type CachedFile, type FileCacheOptions, type FileVersion } from './static/file-cache.ts';
-export { parseRangeHeader, planRanges, type ByteRange, type RangePlan, type RangeSpec } from './static/ranges.ts';
+  ComponentKey, DEFAULT_SESSION_TIMEOUT, MemorySessionStore, RedisSessionStore, Session, defaultSessionFactory,
+  type RedisSessionStoreOptions, type SavedSession, type SessionFactory, type SessionStore,
+} from './session/index.ts';
+export {
+  DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, DEFAULT_INDEX_NAMES, Data, DirectoryLister, File, FileCache, Registry,
+  formatFileSize, getTypeAndEncoding, loadMimeTypes, parseRangeHeader, planRanges,
+  type ByteRange, type CachedFile, type DirectoryListerOptions, type FileCacheOptions, type FileOptions, type FileVersion,
+  type Processor, type ProcessorTable, type RangePlan, type RangeSpec, type TypeAndEncoding,
+} from './static/index.ts';
 export { ResourceScript, ResourceScriptDirectory, ResourceScriptWrapper, loadResourceScript } from './script.ts';
 export { CGIDirectory, CGIScript, FilteredScript, PHPScript, cgiEnvironment, isindexArguments, type CGIOptions } from './cgi.ts';
 export {
@@ -73,6 +70,8 @@ export {
   type Write, type Middleware, type ThreadPoolOptions, type GatewayResourceOptions, type LoadGatewayOptions, type SimpleServer,
   type Violation, type ValidatorOptions,
 } from './gateway/index.ts';
-export { ForwardProxyResource, ReverseProxyResource, parseProxyTarget } from './proxy/resource.ts';
-export { DEFAULT_PROXY_TIMEOUT, ProxyClientFactory, upstreamHeaders, type ProxyClientOptions, type UpstreamTarget } from './proxy/client.ts';
+export {
+  DEFAULT_PROXY_TIMEOUT, ForwardProxyResource, ProxyClientFactory, ReverseProxyResource, parseProxyTarget, upstreamHeaders,
+  type ProxyClientOptions, type UpstreamTarget,
+} from './proxy/index.ts';
 export { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from './vhost.ts';

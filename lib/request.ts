@@ -21,7 +21,11 @@
  * - `getSession(forceNotSecure)` is not offered: one session cookie per scheme, always;
  * - an absolute-form target (`GET http://host/a`, a forward proxy's request) is walked by
  *   its path, `['a']`; Twisted splits the whole URL (`['ttp:', '', 'host', 'a']`).
- * Tests: `test/request.test.ts`; the whole life of a request is lesson 20.
+ * Why this file is long: a Request is one object with one state (open, writing,
+ * finished) that every method reads, as Twisted's is; what does not need that state
+ * lives elsewhere (headers, args, URL helpers and body reading in lib/plumbing/, the
+ * finish notice in lib/finish-notice.ts, sessions in lib/session/).
+ * Tests: `test/request.test.ts`; the whole life of a request is lesson 20 (not written yet).
  */
 
 import { parse as parseCookieHeader } from 'cookie';

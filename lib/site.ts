@@ -14,7 +14,8 @@
  * - a body cap (`maxBodySize`, 413) and an `Expect: 100-continue` that is refused with
  *   413 when the declared body is already too large;
  * - the clock is injected (Twisted's `reactor` argument) and so is the logger.
- * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 walks through it.
+ * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 (not written yet)
+ * walks through it.
  */
 
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';

@@ -24,24 +24,23 @@
  * - it runs in the foreground; access lines go to standard output unless `--logfile`.
  * Left out for now: `--https`, `--user`, `--personal`, `--add-header`, `--notracebacks`.
  * Tests: `test/app/web.test.ts` (in memory) and `test/app/cli.test.ts` (the real program).
- * Lesson 25 (running-a-server) teaches it; lesson 23 configures a File the same way.
+ * Lesson 25 (running-a-server, not written yet) teaches it; lesson 23 configures a File
+ * the same way.
  */
 
 import { statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { ASISProcessor } from '../asis.ts';
 import { CGIScript } from '../cgi.ts';
 import { isLoomError } from '../errors.ts';
 import { loadGatewayResource } from '../gateway/loader.ts';
-import { exportNames, exportOf } from '../plumbing/module-export.ts';
 import type { Logger } from '../logger.ts';
 import { Resource, type IResource } from '../resource.ts';
 import type { Request } from '../request.ts';
 import { ResourceScript, ResourceScriptWrapper } from '../script.ts';
 import { Site, type ListeningPort, type SiteOptions } from '../site.ts';
 import { File, type Processor } from '../static/file.ts';
+import { construct, loadExport, toProcessor } from './load.ts';
 import { usageError, type CommandSpec } from './options.ts';
 
 /** Where `loom web` listens when no `--listen` or `--port` is given (Twisted's default). */
@@ -174,8 +173,6 @@ function positiveInteger(value: string, option: string): number {
   return n;
 }
 
-// ---- building and running the server ----------------------------------------------------
-
 /** The root resource built from the options, and what must be stopped with it. */
 export interface WebRoot {
   readonly resource: IResource;
@@ -243,71 +240,6 @@ export async function startWebServer(config: WebConfig, options: { logger?: Logg
 export function endpointsOf(config: WebConfig): string[] {
   const endpoints = [...config.listen, ...config.ports];
   return endpoints.length > 0 ? endpoints : [DEFAULT_LISTEN];
-}
-
-// ---- loading modules named on the command line --------------------------------------------
-
-/**
- * The value `spec` names: `./module.ts:Export` (a path from the working folder, or a
- * package; the export defaults to `default`), or a bare name such as `PHPScript` for one
- * of Loom's own exports.
- * @throws LoomError `LOOM_ERR_USAGE` when the module or the export is not there.
- */
-export async function loadExport(spec: string, cwd: string, option: string): Promise<unknown> {
-  if (/^[A-Za-z_$][\w$]*$/.test(spec)) {
-    const loom = (await import('../index.ts')) as Record<string, unknown>;
-    if (loom[spec] === undefined) throw usageError(`${option}: Loom has no export named ${spec}. Name a module and an export instead, e.g. ./my-processor.ts:MyProcessor.`);
-    return loom[spec];
-  }
-  const colon = spec.lastIndexOf(':');
-  const hasExport = colon > 0 && !/[\\/]/.test(spec.slice(colon + 1));
-  const module = hasExport ? spec.slice(0, colon) : spec;
-  const name = hasExport ? spec.slice(colon + 1) : 'default';
-  let namespace: Record<string, unknown>;
-  try {
-    namespace = (await import(moduleURL(module, cwd))) as Record<string, unknown>;
-  } catch (error) {
-    throw usageError(`${option}: cannot load ${module}: ${(error as Error).message}`);
-  }
-  const value = exportOf(namespace, name);
-  if (value === undefined) {
-    throw usageError(`${option}: ${module} has no export named ${name} (it exports: ${exportNames(namespace).join(', ') || 'nothing'}).`);
-  }
-  return value;
-}
-
-function moduleURL(module: string, cwd: string): string {
-  if (module.startsWith('.') || isAbsolute(module)) return pathToFileURL(resolve(cwd, module)).href;
-  try {
-    return pathToFileURL(createRequire(join(cwd, 'loom-cli.js')).resolve(module)).href;
-  } catch {
-    return module;
-  }
-}
-
-/** A processor from an export: a class is called with `new`, a function as it is. */
-function toProcessor(value: unknown, spec: string): Processor {
-  if (typeof value !== 'function') throw usageError(`--processor: ${spec} is not a class or function.`);
-  if (isClass(value)) {
-    const Class = value as new (path: string, registry: import('../static/registry.ts').Registry) => IResource;
-    return (path, registry) => new Class(path, registry);
-  }
-  return value as Processor;
-}
-
-/** The root from a `--class` export: `new Export()`, or a function's result. */
-function construct(value: unknown, spec: string): IResource {
-  if (typeof value !== 'function') throw usageError(`--class: ${spec} is not a class.`);
-  const made: unknown = isClass(value) ? new (value as new () => unknown)() : (value as () => unknown)();
-  const candidate = made as Partial<IResource> | null;
-  if (candidate === null || typeof candidate !== 'object' || typeof candidate.render !== 'function' || typeof candidate.getChildWithDefault !== 'function') {
-    throw usageError(`--class: ${spec} did not make a resource.`);
-  }
-  return candidate as IResource;
-}
-
-function isClass(fn: unknown): boolean {
-  return typeof fn === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(fn));
 }
 
 /** The page `loom web` serves with no root option (Twisted serves its `demo.Test`). */

@@ -7,8 +7,8 @@
  * `lib/index.ts` does not export this module and the package exports nothing else of
  * lib/ (see `package.json` `exports`). This is undici's `core/symbols.js` pattern; a
  * class keeps state that only it touches in `#private` fields instead. Each symbol says
- * who owns the door and who may use it. Add a door here, never an `@internal` method:
- * `test/architecture.test.ts` fails on the tag, and checks that no door is public.
+ * who owns the door and who may use it. Add a door here rather than a public method marked as internal
+ * in its doc: `test/architecture.test.ts` fails on such a tag, and checks no door is public.
  *
  * Twisted has no counterpart: Python's convention is a leading underscore, which hides
  * nothing. Tests: `test/architecture.test.ts`.

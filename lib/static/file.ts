@@ -26,8 +26,13 @@
  *   closed as soon as the client goes away;
  * - `ignoredExts: ['*']` picks the first match in sorted order (Twisted takes whatever
  *   order the directory lists in).
- * Ranges are in `lib/static/ranges.ts`, listings in `lib/static/directory-listing.ts`, types in
- * `lib/static/mime.ts`, reading and streaming in `lib/static/file-send.ts`. Tests: `test/static/file.test.ts`, `test/static/file.security.test.ts`,
+ * Ranges are in `lib/static/ranges.ts`, listings in `lib/static/directory-listing.ts`,
+ * types in `lib/static/mime.ts`, reading and streaming in `lib/static/file-send.ts`.
+ * Why this file is long: `File` is one resource whose child lookup (which name on disk
+ * answers a segment, with index names, ignored extensions and processors) and rendering
+ * (conditional requests, ranges, cache or stream) share the same path and options; the
+ * parts that stand alone already live in the files above.
+ * Tests: `test/static/file.test.ts`, `test/static/file.security.test.ts`,
  * `test/static/file.twisted.test.ts`. Lesson 01 teaches it; lesson 23 configures it.
  */
 
