@@ -75,3 +75,13 @@ export class LoomError extends Error {
 export function isLoomError(error: unknown, code?: LoomErrorCode): error is LoomError {
   return error instanceof LoomError && (code === undefined || error.code === code);
 }
+
+/**
+ * Mark the case a switch over a tagged union can never reach. TypeScript checks the
+ * `never` at compile time, so adding a kind without handling it is a type error; at run
+ * time, a value that slipped past the types is a bug in Loom, not in the caller, so this
+ * throws a plain Error naming what it saw.
+ */
+export function assertNever(value: never, what: string): never {
+  throw new Error(`Loom bug: unexpected ${what} ${JSON.stringify(value)}`);
+}

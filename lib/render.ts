@@ -24,10 +24,10 @@
 
 import { escapeHTML } from './plumbing/html.ts';
 import { SUPPORTED_METHODS, statusPhrase } from './plumbing/http.ts';
-import { LoomError } from './errors.ts';
+import { LoomError, assertNever } from './errors.ts';
 import { consoleLogger } from './logger.ts';
 import { errorHTML, errorPage } from './pages.ts';
-import { NOT_DONE_YET, UnsupportedMethod, renderMethodOf, type IResource, type RenderResult } from './resource.ts';
+import { NOT_DONE_YET, UnsupportedMethod, renderMethodOf, type Body, type IResource, type RenderResult } from './resource.ts';
 import { kFinishWithBody } from './plumbing/symbols.ts';
 import type { Request } from './request.ts';
 import { describeResource } from './trace.ts';
@@ -45,22 +45,54 @@ export function render(request: Request, resource: IResource): void {
     else processingFailed(request, error, resource);
     return;
   }
-  sendResult(request, resource, result);
+  sendResult(request, resource, result, 'render');
 }
 
-/** Send a render result: a body now, nothing yet, or a body when the Promise settles. */
-function sendResult(request: Request, resource: IResource, result: unknown): void {
-  if (typeof result === 'string' || result instanceof Uint8Array) {
-    request[kFinishWithBody](result);
-  } else if (result === NOT_DONE_YET) {
-    // The resource has promised to call write() and finish() itself.
-  } else if (isPromise(result)) {
-    result.then(
-      (body) => (body === NOT_DONE_YET ? undefined : isBody(body) ? request[kFinishWithBody](body) : badResult(request, resource, body, true)),
-      (error: unknown) => processingFailed(request, error, resource),
-    );
-  } else {
-    badResult(request, resource, result, false);
+/**
+ * What a render method gave back, told apart once: a body to send now, a promise to
+ * answer later by itself (`NOT_DONE_YET`), a Promise to wait for, or something that is
+ * none of these (a bug in the resource).
+ */
+type Rendered =
+  | { readonly kind: 'body'; readonly body: Body }
+  | { readonly kind: 'later' }
+  | { readonly kind: 'async'; readonly promise: PromiseLike<unknown> }
+  | { readonly kind: 'invalid'; readonly value: unknown };
+
+function classify(result: unknown): Rendered {
+  if (typeof result === 'string' || result instanceof Uint8Array) return { kind: 'body', body: result };
+  if (result === NOT_DONE_YET) return { kind: 'later' };
+  if (isPromiseLike(result)) return { kind: 'async', promise: result };
+  return { kind: 'invalid', value: result };
+}
+
+/**
+ * Send a render result. `from` says where it came from: a render method, or the Promise
+ * one returned, whose value may be a body or NOT_DONE_YET but not another Promise.
+ */
+function sendResult(request: Request, resource: IResource, result: unknown, from: 'render' | 'promise'): void {
+  const rendered = classify(result);
+  switch (rendered.kind) {
+    case 'body':
+      request[kFinishWithBody](rendered.body);
+      return;
+    case 'later':
+      return; // The resource has promised to call write() and finish() itself.
+    case 'async':
+      if (from === 'promise') {
+        badResult(request, resource, result, true);
+        return;
+      }
+      rendered.promise.then(
+        (value) => sendResult(request, resource, value, 'promise'),
+        (error: unknown) => processingFailed(request, error, resource),
+      );
+      return;
+    case 'invalid':
+      badResult(request, resource, rendered.value, from === 'promise');
+      return;
+    default:
+      assertNever(rendered, 'render result');
   }
 }
 // #endregion render-dispatch
@@ -100,7 +132,7 @@ function fakeHead(request: Request, resource: IResource): void {
   } finally {
     request.method = 'HEAD';
   }
-  sendResult(request, resource, result);
+  sendResult(request, resource, result, 'render');
 }
 // #endregion render-unsupported
 
@@ -111,15 +143,36 @@ function fakeHead(request: Request, resource: IResource): void {
  * one. When the headers are already out, cut the connection instead.
  */
 export function processingFailed(request: Request, error: unknown, resource: IResource | null): void {
-  const site = request.site;
-  const status = error instanceof LoomError && error.status !== undefined && (error.status < 500 || error.status === 503) ? error.status : 500;
-  if (status === 500) {
-    const where = resource === null ? 'while finding the resource' : `in ${describeResource(resource)}`;
-    (site?.logger ?? consoleLogger).error(`Error ${where} for ${request.method} ${request.uri}`, error);
-  }
+  const own = ownAnswerOf(error);
+  if (own === null) logFailure(request, error, resource);
   if (request.finished) return;
-  sendFailurePage(request, status, status !== 500 ? errorHTML(status, statusPhrase(status), (error as LoomError).message)
-    : site?.displayTracebacks === true ? tracebackHTML(error) : errorHTML(500, 'Processing Failed', 'The server could not answer this request. The error has been logged.'));
+  if (own !== null) sendFailurePage(request, own.status, errorHTML(own.status, statusPhrase(own.status), own.message));
+  else sendFailurePage(request, 500, internalErrorHTML(request, error));
+}
+
+/** A failure the client should be told about as it is: a 4xx, or 503 (try again later). */
+interface OwnAnswer {
+  readonly status: number;
+  readonly message: string;
+}
+
+/** The status and message a `LoomError` answers with, or null for a failure that is a 500. */
+function ownAnswerOf(error: unknown): OwnAnswer | null {
+  if (!(error instanceof LoomError) || error.status === undefined) return null;
+  const status = error.status;
+  return status < 500 || status === 503 ? { status, message: error.message } : null;
+}
+
+/** Log a 500 with where it happened: finding the resource, or inside one. */
+function logFailure(request: Request, error: unknown, resource: IResource | null): void {
+  const where = resource === null ? 'while finding the resource' : `in ${describeResource(resource)}`;
+  (request.site?.logger ?? consoleLogger).error(`Error ${where} for ${request.method} ${request.uri}`, error);
+}
+
+/** The 500 page: the stack when the Site shows tracebacks, otherwise a page that says nothing of the code. */
+function internalErrorHTML(request: Request, error: unknown): string {
+  if (request.site?.displayTracebacks === true) return tracebackHTML(error);
+  return errorHTML(500, 'Processing Failed', 'The server could not answer this request. The error has been logged.');
 }
 
 /**
@@ -162,11 +215,7 @@ function describeValue(value: unknown): string {
   return `the ${typeof value} ${String(value).slice(0, 80)}`;
 }
 
-function isBody(value: unknown): value is string | Uint8Array {
-  return typeof value === 'string' || value instanceof Uint8Array;
-}
-
-function isPromise(value: unknown): value is Promise<unknown> {
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 

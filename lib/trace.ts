@@ -8,10 +8,12 @@
  * Twisted has no counterpart: it is what a learner would see in a debugger stepping
  * through `getChildForRequest` and `Request.render`. `npm run lesson NN -- --trace`
  * prints it. A Site without a tracer pays one null check per step.
- * The tracer only watches: it imports nothing of the core, and sees a request and a
+ * The tracer only watches: it imports nothing of the core (only `assertNever`), and sees a request and a
  * resource through the few fields it prints, so any module may report to it.
  * Tests: `test/trace.test.ts`.
  */
+
+import { assertNever } from './errors.ts';
 
 /** What a tracer reads of a request. A `Request` has all of it. */
 export interface TracedRequest {
@@ -141,10 +143,8 @@ export function formatTrace(events: readonly TraceEvent[], options: FormatOption
       case 'lost':
         lines.push(`  ${c.red('client went away before finish()')}`);
         break;
-      default: {
-        const never: never = e;
-        throw new Error(`unknown trace event ${JSON.stringify(never)}`);
-      }
+      default:
+        assertNever(e, 'trace event');
     }
   }
   return lines.join('\n');

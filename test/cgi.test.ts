@@ -12,7 +12,10 @@ import { Resource } from '../lib/resource.ts';
 import type { Site } from '../lib/site.ts';
 import { makeRequest, request, testSite } from '../lib/testing.ts';
 import { connect } from './support/raw-http.ts';
-import { shouldRunWith, which } from './support/programs.ts';
+import { requires } from './support/programs.ts';
+
+const perl = requires('perl');
+const phpCgi = requires('php-cgi');
 
 // Every program here runs for real: small shell scripts written into a temporary folder
 // (so each test shows the whole script it runs), plus Perl and php-cgi where installed.
@@ -364,13 +367,12 @@ describe('FilteredScript', () => {
     expect((await request(mount(args), { uri: '/cgi/x.cgi?one+two' })).text).toBe(`${file}|one|two|`);
   });
 
-  describe.skipIf(!shouldRunWith('perl'))('with Perl', () => {
+  perl.describe('with Perl', () => {
     class PerlScript extends FilteredScript {
-      override filter = which('perl') ?? '/usr/bin/perl';
+      override filter = perl.path ?? '/usr/bin/perl';
     }
 
     it('runs a Perl CGI script that reads a form body', async () => {
-      expect(which('perl'), 'perl must be installed (CI installs it)').not.toBeNull();
       const file = join(dir, 'form.pl');
       writeFileSync(file, `use strict;
 my $body = '';
@@ -384,9 +386,8 @@ print "Hello, $form{name}, from Perl ($ENV{REQUEST_METHOD})\\n";
     });
   });
 
-  describe.skipIf(!shouldRunWith('php-cgi'))('with PHP (php-cgi)', () => {
+  phpCgi.describe('with PHP (php-cgi)', () => {
     it('runs a PHP page with its query, path info and status', async () => {
-      expect(which('php-cgi'), 'php-cgi must be installed (CI installs it: apt-get install php-cgi)').not.toBeNull();
       const file = join(dir, 'page.php');
       writeFileSync(file, '<?php\nif (($_GET["name"] ?? "") === "") { http_response_code(404); echo "who?"; exit; }\nheader("X-Powered: php");\necho "Hello, ", htmlspecialchars($_GET["name"]), " at ", $_SERVER["PATH_INFO"] ?? "-";\n');
       const response = await request(mount(new PHPScript(file)), { uri: '/cgi/x.cgi/extra?name=Grace' });

@@ -32,7 +32,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ASISProcessor } from '../asis.ts';
 import { CGIScript } from '../cgi.ts';
-import { isLoomError } from '../errors.ts';
+import { assertNever, isLoomError } from '../errors.ts';
 import { loadGatewayResource } from '../gateway/loader.ts';
 import type { Logger } from '../logger.ts';
 import { Resource, type IResource } from '../resource.ts';
@@ -200,7 +200,7 @@ export async function buildWebRoot(config: WebConfig): Promise<WebRoot> {
       return { resource, stop: () => pool.stop() };
     }
     default:
-      return unreachable(root);
+      return assertNever(root, 'root choice');
   }
 }
 // #endregion web-build-root
@@ -257,6 +257,3 @@ export function isUsageError(error: unknown): boolean {
   return isLoomError(error, 'LOOM_ERR_USAGE');
 }
 
-function unreachable(value: never): never {
-  throw new Error(`unexpected root ${JSON.stringify(value)}`);
-}

@@ -41,6 +41,7 @@ import { resolve, sep } from 'node:path';
 import { DirectoryLister, isDotfile, isWithin } from './directory-listing.ts';
 import { FileCache, versionOf, type CachedFile, type FileVersion } from './file-cache.ts';
 import { readWhole, readWholeSync, streamParts, type FilePart } from './file-send.ts';
+import { assertNever } from '../errors.ts';
 import { datetimeToString, stringToDatetime } from '../plumbing/http.ts';
 import { DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, getTypeAndEncoding, type TypeAndEncoding } from './mime.ts';
 import { forbidden, notFound } from '../pages.ts';
@@ -376,7 +377,7 @@ export class File extends Resource {
       case 'single': return file.body.subarray(plan.range.start, plan.range.start + plan.range.length);
       case 'multipart': return Buffer.concat([...plan.parts.flatMap((p) => [p.head, file.body.subarray(p.start, p.start + p.length)]), plan.trailer]);
       case 'unsatisfiable': return '';
-      default: return unreachable(plan);
+      default: return assertNever(plan, 'range plan');
     }
   }
   // #endregion static-send-bytes
@@ -434,7 +435,7 @@ export class File extends Resource {
         request.setHeader('content-length', 0);
         return;
       default:
-        unreachable(plan);
+        assertNever(plan, 'range plan');
     }
   }
 
@@ -556,9 +557,6 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf(sep) + 1);
 }
 
-function unreachable(value: never): never {
-  throw new Error(`unexpected range plan ${JSON.stringify(value)}`);
-}
 
 const EMPTY = Buffer.alloc(0);
 const EMPTY_PROCESSORS: ProcessorTable = new Map();

@@ -1,4 +1,3 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, AllowAnonymousAccess, InMemoryPasswordChecker, Portal, UnauthorizedLogin, type Realm } from '../../lib/cred.ts';
 import { BasicCredentialFactory, DigestCredentialFactory, HTTPAuthSessionWrapper, UnauthorizedResource } from '../../lib/guard/index.ts';
@@ -6,6 +5,7 @@ import { Resource, type IResource } from '../../lib/resource.ts';
 import type { Request } from '../../lib/request.ts';
 import { Site, type ListeningPort } from '../../lib/site.ts';
 import { makeRequest, memoryLogger, render, request, testSite } from '../../lib/testing.ts';
+import { curl, requires } from '../support/programs.ts';
 
 class Private extends Resource {
   override isLeaf = true;
@@ -116,10 +116,9 @@ describe('UnauthorizedResource', () => {
   });
 });
 
-const haveCurl = spawnSync('curl', ['--version']).status === 0;
-if (!haveCurl && process.env.CI === 'true') throw new Error('curl is missing; .ci/run installs it');
+const curlProgram = requires('curl');
 
-describe.skipIf(!haveCurl)('the guard and curl, over loopback', () => {
+curlProgram.describe('the guard and curl, over loopback', () => {
   let site: Site;
   let port: ListeningPort;
 
@@ -134,17 +133,6 @@ describe.skipIf(!haveCurl)('the guard and curl, over loopback', () => {
   afterAll(async () => {
     await site.close();
   });
-
-  // Asynchronous: the server answering curl runs on this process's event loop.
-  function curl(...args: string[]): Promise<{ code: string; body: string }> {
-    return new Promise((resolve, reject) => {
-      execFile('curl', ['-s', '-w', '\n%{http_code}', ...args], { encoding: 'utf8', timeout: 10_000 }, (error, stdout) => {
-        if (error !== null) return reject(error);
-        const lines = stdout.trimEnd().split('\n');
-        resolve({ code: lines.pop()!, body: lines.join('\n') });
-      });
-    });
-  }
 
   it('lets curl -u in with Basic', async () => {
     expect(await curl('-u', 'alice:secret', `${port.url}auth/page`)).toEqual({ code: '200', body: 'alice prepath=auth postpath=page' });

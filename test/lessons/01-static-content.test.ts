@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { rawRequest } from '../support/raw-http.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonExample } from '../../lessons/lesson.ts';
@@ -54,14 +54,6 @@ describe('lesson 01: static-content', () => {
 });
 
 /** The status for `path` sent exactly as written (fetch would remove the dot segments first). */
-function rawStatus(base: string, path: string): Promise<number> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function rawStatus(base: string, path: string): Promise<number> {
+  return (await rawRequest(Number(new URL(base).port), path)).status;
 }

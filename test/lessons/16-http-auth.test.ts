@@ -1,30 +1,14 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock, memoryLogger, request } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/16-http-auth/example.ts';
+import { curl, requires } from '../support/programs.ts';
 import { startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
 const { basicAuthorization, createSite } = lesson;
 
-const haveCurl = spawnSync('curl', ['--version']).status === 0;
-if (!haveCurl && process.env.CI === 'true') throw new Error('curl is missing; .ci/run installs it');
-
-/**
- * Run curl and resolve with its status code and body. Asynchronous on purpose: the
- * server answering it runs on this process's event loop, which a synchronous spawn
- * would block.
- */
-function curl(...args: string[]): Promise<{ code: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    execFile('curl', ['-s', '-w', '\n%{http_code}', ...args], { encoding: 'utf8', timeout: 10_000 }, (error, stdout) => {
-      if (error !== null) return reject(error);
-      const end = stdout.lastIndexOf('\n'); // the status code follows the body's last byte
-      resolve({ code: stdout.slice(end + 1), body: stdout.slice(0, end) });
-    });
-  });
-}
+const curlProgram = requires('curl');
 
 describe('lesson 16: http-auth', () => {
   let server: RunningExample;
@@ -66,7 +50,7 @@ describe('lesson 16: http-auth', () => {
     expect(response.code).toBe(404);
   });
 
-  describe.skipIf(!haveCurl)('with curl, as the lesson shows', () => {
+  curlProgram.describe('with curl, as the lesson shows', () => {
     it('lets curl -u alice:wonderland in with Basic, and turns a wrong password away', async () => {
       expect(await curl('-u', 'alice:wonderland', `${server.url}basic/notes.txt`)).toEqual({ code: '200', body: 'Notes for alice: only alice can read this.\n' });
       expect((await curl('-u', 'alice:guess', `${server.url}basic/`)).code).toBe('401');

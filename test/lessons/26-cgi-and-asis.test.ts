@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/26-cgi-and-asis/example.ts';
-import { shouldRunWith, which } from '../support/programs.ts';
+import { requires } from '../support/programs.ts';
+
+const phpCgi = requires('php-cgi');
 import { send, startExample, type RunningExample } from './support/run-example.ts';
 
 const example: LessonExample = lesson;
@@ -30,8 +32,7 @@ describe('lesson 26: cgi-and-asis', () => {
     expect(answer.text).toBe('This page has moved to /index.html.\n');
   });
 
-  it.skipIf(!shouldRunWith('php-cgi'))('runs hello.php with php-cgi', async () => {
-    expect(which('php-cgi'), 'php-cgi must be installed (apt-get install php-cgi)').not.toBeNull();
+  phpCgi.it('runs hello.php with php-cgi', async () => {
     const answer = await send({ note: '', path: '/hello.php?name=Grace' }, server.url);
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('Hello, Grace, from PHP');

@@ -11,10 +11,9 @@ import type { Request } from '../../lib/request.ts';
 import { RedisSessionStore } from '../../lib/session/redis.ts';
 import { Site } from '../../lib/site.ts';
 import { FakeClock, memoryLogger, request } from '../../lib/testing.ts';
-import { haveRedis, startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { redisServer, startRedis, type RedisProcess } from '../support/redis-server.ts';
 import { sessionStoreContract } from '../support/session-store-contract.ts';
 
-const available = haveRedis();
 let redis: RedisProcess;
 const stores: RedisSessionStore[] = [];
 
@@ -41,7 +40,7 @@ class Notes extends Resource {
   }
 }
 
-describe.skipIf(!available)('RedisSessionStore', () => {
+redisServer.describe('RedisSessionStore', () => {
   beforeAll(async () => {
     redis = await startRedis();
   });

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Data } from '../../lib/static/data.ts';
 import { DirectoryLister } from '../../lib/static/directory-listing.ts';
@@ -12,6 +11,7 @@ import { Site } from '../../lib/site.ts';
 import { DEFAULT_INDEX_NAMES, File, addSlash, processorFor, type Processor } from '../../lib/static/file.ts';
 import { makeRequest, memoryLogger, render as renderResource, request, type MemoryChannel } from '../../lib/testing.ts';
 import { age, jumble, makeTree, type MadeTree } from '../support/temp-tree.ts';
+import { rawRequest } from '../support/raw-http.ts';
 
 /** The tree most tests serve. `big.bin` is larger than the cache limit, so it is always streamed. */
 const BIG = jumble(DEFAULT_MAX_FILE_SIZE + 300 * 1024);
@@ -575,9 +575,9 @@ describe('File: streaming large files', () => {
   });
 
   it('keeps the path exactly as sent, without normalising dot segments, over a real socket', async () => {
-    const response = await rawGet(base, '/sub/../hello.txt');
+    const response = await rawRequest(Number(new URL(base).port), '/sub/../hello.txt');
     expect(response.status).toBe(404);
-    expect((await rawGet(base, '/./hello.txt')).status).toBe(200);
+    expect((await rawRequest(Number(new URL(base).port), '/./hello.txt')).status).toBe(200);
   });
 });
 
@@ -665,17 +665,4 @@ function render(file: File) {
   return renderResource(file, makeRequest({ uri: '/' }));
 }
 
-/** GET `path` exactly as written (fetch would remove dot segments first). */
-function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path, agent: false }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 

@@ -9,21 +9,21 @@
  * with the reason printed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Site } from '../../lib/site.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../../lib/static/file-cache.ts';
 import { File } from '../../lib/static/file.ts';
 import { memoryLogger } from '../../lib/testing.ts';
+import { requires } from '../support/programs.ts';
+import { rawRequest } from '../support/raw-http.ts';
 import { jumble, makeTree, type MadeTree } from '../support/temp-tree.ts';
 
 /** A Python that can import twisted: Debian's first (a pyenv `python3` may shadow it on PATH). */
-const PYTHON = ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', 'import twisted.web'], { stdio: 'ignore' }).status === 0) ?? null;
-const IN_CI = process.env.CI === 'true';
-const SKIP_REASON = 'python3-twisted is not installed (apt-get install -y python3-twisted); the differential test against Twisted is skipped';
-
-if (PYTHON === null && !IN_CI) console.warn(`static.twisted.test.ts: ${SKIP_REASON}`);
+const twistedPython = requires('python3-twisted', {
+  find: () => ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', 'import twisted.web'], { stdio: 'ignore' }).status === 0) ?? null,
+});
 
 /** One request, sent byte for byte the same to both servers. */
 interface Case {
@@ -50,10 +50,7 @@ let twisted: { child: ChildProcess; port: number } | null = null;
 let loom: { site: Site; port: number } | null = null;
 
 beforeAll(async () => {
-  if (PYTHON === null) {
-    if (IN_CI) throw new Error(`CI=true but ${SKIP_REASON}. Install it in .ci/run.`);
-    return;
-  }
+  if (twistedPython.path === null) return; // skipped, or failing under CI: see requires()
   tree = makeTree({
     outside: { 'secret.txt': 'outside the root' },
     served: {
@@ -75,7 +72,7 @@ beforeAll(async () => {
       'link-out.txt': { symlink: '../outside/secret.txt' },
     },
   }, 'loom-twisted-');
-  twisted = await startTwisted(PYTHON, tree.path('served'));
+  twisted = await startTwisted(twistedPython.path, tree.path('served'));
   const site = new Site(new File(tree.path('served')), { logger: memoryLogger() });
   loom = { site, port: (await site.listen('tcp:0:interface=127.0.0.1')).address.port };
 });
@@ -152,7 +149,7 @@ const DIFFERENCES: readonly { readonly why: string; readonly request: Case; read
   { why: 'the range unit is matched without regard to case (RFC 9110 §14.1)', request: { path: '/twenty.txt', headers: { range: 'Bytes=0-1' } }, twisted: 200, loom: 206 },
 ];
 
-describe.skipIf(PYTHON === null && !IN_CI)('File against Twisted (differential)', () => {
+twistedPython.describe('File against Twisted (differential)', () => {
   for (const c of SAME) {
     it(`answers ${c.method ?? 'GET'} ${c.path}${describeHeaders(c)} as Twisted does`, async () => {
       const [t, l] = await Promise.all([send(twisted!.port, c), send(loom!.port, c)]);
@@ -241,15 +238,7 @@ function describeHeaders(c: Case): string {
 
 /** Send `c` as written (no dot-segment clean-up, unlike fetch) on a fresh connection. */
 function send(port: number, c: Case): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: c.path, method: c.method ?? 'GET', headers: c.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return rawRequest(port, c.path, { ...(c.method === undefined ? {} : { method: c.method }), ...(c.headers === undefined ? {} : { headers: c.headers }) });
 }
 
 /** Start `python3 -m twisted web` on a port the OS picks, and wait for its "Site starting on N" line. */

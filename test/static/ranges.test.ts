@@ -1,10 +1,10 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Site } from '../../lib/site.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../../lib/static/file-cache.ts';
 import { File } from '../../lib/static/file.ts';
 import { MAX_RANGES, contentRange, multipartPlan, parseRangeHeader, planRanges, resolveRange } from '../../lib/static/ranges.ts';
 import { memoryLogger, request } from '../../lib/testing.ts';
+import { rawRequest } from '../support/raw-http.ts';
 import { jumble, makeTree, type MadeTree } from '../support/temp-tree.ts';
 
 // Random-looking payloads (as Twisted's RangeTests use), so a part taken from the wrong
@@ -246,10 +246,10 @@ describe('File ranges over a real socket', () => {
   afterAll(() => site.close());
 
   it('sends exactly Content-Length bytes of multipart, so the connection stays usable', async () => {
-    const first = await rawGet(port, '/large.bin', { range: 'bytes=0-0,-1,100000-100099' });
+    const first = await rawRequest(port, '/large.bin', { headers: { range: 'bytes=0-0,-1,100000-100099' } });
     expect(first.status).toBe(206);
     expect(first.body.length).toBe(Number(first.headers['content-length']));
-    const second = await rawGet(port, '/page.html', { range: 'bytes=2-3' });
+    const second = await rawRequest(port, '/page.html', { headers: { range: 'bytes=2-3' } });
     expect(second.body.toString()).toBe('23');
   });
 });
@@ -268,14 +268,3 @@ function parseMultipart(body: Buffer, boundary: string): { type: string; range: 
   });
 }
 
-function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}

@@ -1,9 +1,39 @@
 /**
- * A raw TCP client for loopback tests that must control the exact bytes sent
- * (pipelining, malformed requests, half-sent bodies). It resolves when the server closes
- * the connection, so tests wait for an event, never for a timer.
+ * Clients for loopback tests that must control what is sent: `rawRequest` sends a path
+ * exactly as written (fetch would remove dot segments and re-encode it first), and
+ * `exchange` / `connect` send raw bytes (pipelining, malformed requests, half-sent
+ * bodies). Each resolves on an event (the answer ended, the server closed), never a timer.
  */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
+
+/** What {@link rawRequest} got back. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** The body as UTF-8. */
+  readonly text: string;
+}
+
+/**
+ * Send one request on a fresh connection with `path` exactly as written (`/../x`,
+ * `/%2e%2e/x`): the way an attacker sends it, not the way a browser would.
+ */
+export function rawRequest(port: number, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** Send `data` (all at once, or piece by piece) and collect everything until the server closes. */
 export function exchange(port: number, data: string | Buffer | readonly (string | Buffer)[]): Promise<string> {

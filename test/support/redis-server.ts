@@ -1,18 +1,15 @@
 /**
  * Starts a real redis-server on a free loopback port for the tests that need one, and
- * stops it. Under CI a missing redis-server is a failure (CI installs it); elsewhere the
- * caller skips with the reason.
+ * stops it. Whether the tests run at all is `redisServer` (see requires()): under CI a
+ * missing redis-server is a failure, elsewhere the tests skip with the reason.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createConnection } from 'node:net';
+import { requires } from './programs.ts';
 
-/** True when redis-server can be run here. */
-export function haveRedis(): boolean {
-  const found = spawnSync('redis-server', ['--version']).status === 0;
-  if (!found && process.env.CI === 'true') throw new Error('redis-server is not installed, and CI must run the Redis tests: .ci/run installs it with apt-get.');
-  return found;
-}
+/** Where the Redis tests find redis-server, and how they skip without it. */
+export const redisServer = requires('redis-server');
 
 /** A running redis-server. */
 export interface RedisProcess {
