@@ -90,7 +90,14 @@ export class RedisSessionStore implements SessionStore {
     } catch {
       return undefined; // Not written by Loom: treat it as no session.
     }
-    return this.#factory(uid, this, this.#requireClock(), saved);
+    const session = this.#factory(uid, this, this.#requireClock(), saved);
+    // Redis's TTL counts real seconds; the Site's clock is the one that decides, so a
+    // test's clock (or a clock ahead of Redis's) expires sessions the same way here.
+    if (session.isDue(this.#requireClock())) {
+      this.remove(session);
+      return undefined;
+    }
+    return session;
   }
 
   add(): void {

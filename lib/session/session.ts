@@ -82,7 +82,7 @@ export class Session {
     this.#store = store;
     this.#clock = clock;
     this.createdAt = saved?.createdAt ?? clock.seconds();
-    this.lastModified = clock.seconds();
+    this.lastModified = saved?.lastModified ?? clock.seconds();
     this.#components = saved === undefined ? null : new Map(Object.entries(saved.components));
   }
 
@@ -149,13 +149,20 @@ export class Session {
       assertPlainData(value, name);
       components[name] = value;
     }
-    return { createdAt: this.createdAt, components };
+    return { createdAt: this.createdAt, lastModified: this.lastModified, components };
+  }
+
+  /** True when the session has gone unused for its timeout by `clock`'s time. */
+  isDue(clock: Clock): boolean {
+    return clock.seconds() - this.lastModified >= this.sessionTimeout;
   }
 }
 
 /** A session as a remote store keeps it. */
 export interface SavedSession {
   readonly createdAt: number;
+  /** When a request last used it; older saves lack it and count as used when loaded. */
+  readonly lastModified?: number;
   readonly components: Readonly<Record<string, unknown>>;
 }
 
@@ -270,9 +277,8 @@ export class MemorySessionStore implements SessionStore {
     const clock = this.#clock!;
     const group = this.#byTimeout.get(timeout);
     for (const session of group?.values() ?? []) {
-      const idle = clock.seconds() - session.lastModified;
-      if (idle < timeout) {
-        this.#scheduleSweep(timeout, timeout - idle);
+      if (!session.isDue(clock)) {
+        this.#scheduleSweep(timeout, timeout - (clock.seconds() - session.lastModified));
         return;
       }
       session.expire(); // removes it from the group, which iteration tolerates
