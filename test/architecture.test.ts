@@ -249,6 +249,40 @@ describe('the files of lib/', () => {
   });
 });
 
+describe('the architecture guide', () => {
+  it('draws the tree of lib/ as it is (docs/guide/architecture.md, under its tree comment)', () => {
+    const guide = readFileSync(join(ROOT, 'docs/guide/architecture.md'), 'utf8');
+    const block = /<!-- the tree of lib\/: test\/architecture.test.ts checks it -->\n```text\n([\s\S]*?)\n```/.exec(guide);
+    expect(block, 'the guide has a tree block').not.toBeNull();
+    const drawn = treePaths(block![1]!);
+    const actual = libFiles().sort();
+    expect({ missing: actual.filter((f) => !drawn.includes(f)), gone: drawn.filter((f) => !actual.includes(f)) }).toEqual({ missing: [], gone: [] });
+  });
+});
+
+/** Every file below lib/, not just modules (the worker's boot.mjs, rsx-env.d.ts). */
+function libFiles(dir = LIB): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? libFiles(path) : [relative(LIB, path).split('\\').join('/')];
+  });
+}
+
+/** The file paths an indented tree names: two spaces a level, `name/` a folder, `# …` a note. */
+function treePaths(tree: string): string[] {
+  const folders: string[] = [];
+  const paths: string[] = [];
+  for (const line of tree.split('\n').slice(1)) {
+    const depth = (line.length - line.trimStart().length) / 2 - 1;
+    const name = line.trim().split(/\s+#/)[0]!.trim();
+    if (name === '') continue;
+    folders.length = depth;
+    if (name.endsWith('/')) folders.push(name.slice(0, -1));
+    else paths.push([...folders, name].join('/'));
+  }
+  return paths.sort();
+}
+
 /** The file's opening `/** … *\/` comment, or '' when it has none. */
 function topComment(text: string): string {
   const match = /^\s*\/\*\*([\s\S]*?)\*\//.exec(text);
