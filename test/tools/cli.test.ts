@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { confirm, npmPassedFlag, palette, visibleLength } from '../../tools/workbook/cli.ts';
+import { confirm, palette, visibleLength } from '../../tools/workbook/cli.ts';
 
 async function answer(text: string | null): Promise<{ sure: boolean; asked: string }> {
   const input = new PassThrough();
@@ -32,13 +32,5 @@ describe('palette', () => {
     expect(palette(false).red('x')).toBe('x');
     expect(palette(true).red('x')).toBe('\x1b[31mx\x1b[0m');
     expect(visibleLength(palette(true).bold('abc'))).toBe(3);
-  });
-});
-
-describe('npmPassedFlag', () => {
-  it('sees a flag that npm took for itself, because the -- was left out', () => {
-    expect(npmPassedFlag('trace', { npm_config_trace: 'true' })).toBe(true);
-    expect(npmPassedFlag('trace', {})).toBe(false);
-    expect(npmPassedFlag('watch', { npm_config_trace: 'true' })).toBe(false);
   });
 });

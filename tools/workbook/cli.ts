@@ -20,17 +20,6 @@ export function workbookRoot(): string {
   return override === undefined || override === '' ? ROOT : resolve(override);
 }
 
-/**
- * True when `--name` reached npm instead of the command: `npm run lesson 07 --trace`
- * (without the `--` before it) makes npm take `--trace` as its own setting, which it
- * hands on only as `npm_config_trace=true`. Used for flags that cost nothing if set by
- * mistake (trace, watch, verbose, all); never for `--yes` or `--force`, which a global
- * npm setting could otherwise turn on for every run.
- */
-export function npmPassedFlag(name: 'trace' | 'watch' | 'verbose' | 'all', env: NodeJS.ProcessEnv = process.env): boolean {
-  return env[`npm_config_${name}`] === 'true';
-}
-
 /** A mistake the person at the keyboard can fix; printed as its message alone. */
 export class UsageError extends Error {
   override name = 'UsageError';
