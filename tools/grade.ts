@@ -9,7 +9,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { runCommand, type CommandLine } from './workbook/args.ts';
 import { listExercises, type Exercise } from './workbook/catalog.ts';
-import { palette, pickExercise, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { pickExercise, workbookRoot } from './workbook/cli.ts';
+import { palette, wantsColor } from './workbook/colors.ts';
 import { loadProgress, progressOf, saveProgress, withGrade } from './workbook/progress.ts';
 import { gradeExercises } from './grading/grader.ts';
 import { formatReport, type ExerciseGrade } from './grading/report.ts';

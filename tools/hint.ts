@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { runCommand, type CommandLine } from './workbook/args.ts';
 import { listExercises, type Exercise } from './workbook/catalog.ts';
-import { palette, pickExercise, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { pickExercise, UsageError, workbookRoot } from './workbook/cli.ts';
+import { palette, wantsColor } from './workbook/colors.ts';
 import { nextHintLevel, parseHints, type Hint } from './workbook/hints.ts';
 import { loadProgress, progressOf, saveProgress, type Progress } from './workbook/progress.ts';
 

@@ -15,7 +15,8 @@ import type { Site, SiteOptions } from '../lib/site.ts';
 import { curlFor, type LessonExample, type Try } from '../lessons/lesson.ts';
 import { runCommand, type CommandLine } from './workbook/args.ts';
 import { describeItems, findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
-import { palette, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { UsageError, workbookRoot } from './workbook/cli.ts';
+import { palette, wantsColor } from './workbook/colors.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
 import { formatTable } from './workbook/table.ts';
 

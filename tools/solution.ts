@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { runCommand, usageMistake, type CommandLine } from './workbook/args.ts';
 import { listExercises, type Exercise } from './workbook/catalog.ts';
-import { palette, pickExercise, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { pickExercise, UsageError, workbookRoot } from './workbook/cli.ts';
+import { palette, wantsColor } from './workbook/colors.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
 
 const COMMAND_LINE: CommandLine<'force'> = {

@@ -8,7 +8,8 @@
  */
 import { runCommand, type CommandLine } from '../workbook/args.ts';
 import { listExercises } from '../workbook/catalog.ts';
-import { palette, pickExercise, wantsColor, workbookRoot } from '../workbook/cli.ts';
+import { pickExercise, workbookRoot } from '../workbook/cli.ts';
+import { palette, wantsColor } from '../workbook/colors.ts';
 import { checkExercises, type Verdict } from './checks.ts';
 
 const COMMAND_LINE: CommandLine<'json' | 'fast'> = {
