@@ -7,38 +7,39 @@
  * graded passes. `--watch` grades again each time you save a file in an exercise.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { runCommand, type CommandLine } from './workbook/args.ts';
 import { listExercises, type Exercise } from './workbook/catalog.ts';
-import { npmPassedFlag, palette, pickExercise, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { pickExercise, workbookRoot } from './workbook/cli.ts';
+import { palette, wantsColor } from './workbook/colors.ts';
 import { loadProgress, progressOf, saveProgress, withGrade } from './workbook/progress.ts';
 import { gradeExercises } from './grading/grader.ts';
 import { formatReport, type ExerciseGrade } from './grading/report.ts';
 
-const USAGE = 'Usage: npm run grade [NN …] [-- --watch] [-- --verbose]';
+const COMMAND_LINE: CommandLine<'watch' | 'verbose'> = {
+  command: 'npm run grade',
+  synopsis: '[NN …] [-- --watch] [-- --verbose]',
+  description: 'Grades your exercise files (all of them, or exercises NN …): type-checks them, runs their\n' +
+    'graded tests, prints where each exercise stands and explains each failure. Exits with 0 only\n' +
+    'when everything graded passes.',
+  flags: {
+    watch: { short: 'w', help: 'Grade again each time you save a file in an exercise.', fromNpm: true },
+    verbose: { short: 'v', help: 'Explain the failures of every failing exercise, not only the first.', fromNpm: true },
+  },
+};
 
-runMain(async () => {
-  const { values, positionals } = parseOptions(process.argv.slice(2));
+runCommand(COMMAND_LINE, async ({ flags, args }) => {
   const root = workbookRoot();
   const all = listExercises(root);
   if (all.length === 0) {
     console.log('There are no exercises yet: nothing to grade.');
     return 0;
   }
-  const chosen = positionals.length === 0 ? all : positionals.map((q) => pickExercise(all, q));
-  const allDetails = values.verbose === true || npmPassedFlag('verbose') || positionals.length > 0;
-  const watching = values.watch === true || npmPassedFlag('watch');
+  const chosen = args.length === 0 ? all : args.map((q) => pickExercise(all, q));
+  const allDetails = flags.verbose || args.length > 0;
   const grades = await gradeAndReport(root, chosen, allDetails);
-  if (!watching) return grades.every((g) => g.status === 'passed') ? 0 : 1;
+  if (!flags.watch) return grades.every((g) => g.status === 'passed') ? 0 : 1;
   return watchAndGrade(root, chosen, allDetails);
 });
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, options: { watch: { type: 'boolean', short: 'w' }, verbose: { type: 'boolean', short: 'v' } } });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-}
 
 /** Grade, print the report, save progress. */
 async function gradeAndReport(root: string, exercises: readonly Exercise[], allDetails: boolean): Promise<ExerciseGrade[]> {

@@ -10,39 +10,37 @@
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { EventTracer, formatTrace } from '../lib/trace.ts';
 import type { Site, SiteOptions } from '../lib/site.ts';
 import { curlFor, type LessonExample, type Try } from '../lessons/lesson.ts';
+import { runCommand, type CommandLine } from './workbook/args.ts';
 import { describeItems, findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
-import { npmPassedFlag, palette, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { UsageError, workbookRoot } from './workbook/cli.ts';
+import { palette, wantsColor } from './workbook/colors.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
 import { formatTable } from './workbook/table.ts';
 
-const USAGE = 'Usage: npm run lesson [NN] [-- --trace]';
+const COMMAND_LINE: CommandLine<'trace'> = {
+  command: 'npm run lesson',
+  synopsis: '[NN] [-- --trace]',
+  description: 'Lists the lessons; with NN, runs lesson NN\'s example server on 127.0.0.1, port 8000 + NN\n(PORT=… picks another).',
+  flags: { trace: { short: 't', help: 'Print how each request walks the resource tree.', fromNpm: true } },
+  maxArguments: 1,
+};
 
-runMain(async () => {
-  const { values, positionals } = parseOptions(process.argv.slice(2));
+runCommand(COMMAND_LINE, async ({ flags, args }) => {
   const root = workbookRoot();
   const lessons = listLessons(root);
-  if (positionals.length === 0) {
+  if (args.length === 0) {
     console.log(formatLessonList(root, lessons));
     return 0;
   }
-  const lesson = findItem(lessons, positionals[0]!);
+  const lesson = findItem(lessons, args[0]!);
   if (lesson === undefined) {
-    throw new UsageError(`There is no lesson ${positionals[0]}. The lessons are: ${describeItems(lessons)}.\n(npm run lesson lists them with their titles.)`);
+    throw new UsageError(`There is no lesson ${args[0]}. The lessons are: ${describeItems(lessons)}.\n(npm run lesson lists them with their titles.)`);
   }
-  await runLesson(lesson, values.trace === true || npmPassedFlag('trace'));
+  await runLesson(lesson, flags.trace);
 });
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, options: { trace: { type: 'boolean', short: 't' } } });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-}
 
 /** The lesson list, with a ✓ beside lessons whose exercise passes. */
 function formatLessonList(root: string, lessons: readonly Lesson[]): string {

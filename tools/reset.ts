@@ -7,19 +7,24 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { runCommand, usageMistake, type CommandLine } from './workbook/args.ts';
 import { listExercises } from './workbook/catalog.ts';
-import { confirm, pickExercise, runMain, UsageError, workbookRoot } from './workbook/cli.ts';
+import { confirm, pickExercise, UsageError, workbookRoot } from './workbook/cli.ts';
 import { loadProgress, progressOf, saveProgress } from './workbook/progress.ts';
 
-const USAGE = 'Usage: npm run reset NN [-- --yes]';
+const COMMAND_LINE: CommandLine<'yes'> = {
+  command: 'npm run reset',
+  synopsis: 'NN [-- --yes]',
+  description: 'Puts exercise NN\'s files back as they were committed (the starter), after asking: your\nchanges to them are lost.',
+  flags: { yes: { short: 'y', help: 'Reset without asking (for scripts).' } },
+  maxArguments: 1,
+};
 
-runMain(async () => {
-  const { values, positionals } = parseOptions(process.argv.slice(2));
+runCommand(COMMAND_LINE, async ({ flags, args }) => {
   const root = workbookRoot();
   const exercises = listExercises(root);
-  if (positionals.length === 0) throw new UsageError(`Which exercise? ${USAGE}`);
-  const exercise = pickExercise(exercises, positionals[0]!);
+  if (args.length === 0) throw usageMistake(COMMAND_LINE, 'Which exercise? Name it: npm run reset NN.');
+  const exercise = pickExercise(exercises, args[0]!);
 
   const folder = relative(root, exercise.dir).split('\\').join('/');
   const changed = committedFiles(root, folder).filter((file) => !sameAsOnDisk(root, file.path, file.content));
@@ -28,7 +33,7 @@ runMain(async () => {
     return 0;
   }
   const list = changed.map((f) => `  ${f.path}`).join('\n');
-  if (values.yes !== true) {
+  if (!flags.yes) {
     if (process.stdin.isTTY !== true) {
       throw new UsageError(`Resetting would throw away your changes to:\n${list}\nIt asks first, and there is no terminal to ask in. To reset without asking: npm run reset ${exercise.number} -- --yes`);
     }
@@ -45,14 +50,6 @@ runMain(async () => {
   console.log(`Reset ${exercise.name}:\n${list}`);
   return 0;
 });
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, options: { yes: { type: 'boolean', short: 'y' } } });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-}
 
 /** Every file under `folder` in the last commit, with its committed content. */
 function committedFiles(root: string, folder: string): { path: string; content: Buffer }[] {

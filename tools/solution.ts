@@ -6,21 +6,27 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { runCommand, usageMistake, type CommandLine } from './workbook/args.ts';
 import { listExercises, type Exercise } from './workbook/catalog.ts';
-import { palette, pickExercise, runMain, UsageError, wantsColor, workbookRoot } from './workbook/cli.ts';
+import { pickExercise, UsageError, workbookRoot } from './workbook/cli.ts';
+import { palette, wantsColor } from './workbook/colors.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
 
-const USAGE = 'Usage: npm run solution NN [-- --force]';
+const COMMAND_LINE: CommandLine<'force'> = {
+  command: 'npm run solution',
+  synopsis: 'NN [-- --force]',
+  description: 'Shows the reference solution of exercise NN, once your own passes (npm run grade NN).',
+  flags: { force: { short: 'f', help: 'Show it even though your exercise does not pass yet.' } },
+  maxArguments: 1,
+};
 
-runMain(async () => {
-  const { values, positionals } = parseOptions(process.argv.slice(2));
+runCommand(COMMAND_LINE, async ({ flags, args }) => {
   const root = workbookRoot();
   const exercises = listExercises(root);
-  if (positionals.length === 0) throw new UsageError(`Which exercise? ${USAGE}`);
-  const exercise = pickExercise(exercises, positionals[0]!);
+  if (args.length === 0) throw usageMistake(COMMAND_LINE, 'Which exercise? Name it: npm run solution NN.');
+  const exercise = pickExercise(exercises, args[0]!);
   const n = exercise.number;
-  if (values.force !== true && progressOf(loadProgress(root), exercise.name).status !== 'passed') {
+  if (!flags.force && progressOf(loadProgress(root), exercise.name).status !== 'passed') {
     console.error([
       `The solution to ${exercise.name} opens once your exercise passes: npm run grade ${n}`,
       `Stuck? npm run hint ${n} gives a hint at a time. To read it anyway: npm run solution ${n} -- --force`,
@@ -30,14 +36,6 @@ runMain(async () => {
   console.log(formatSolution(root, exercise));
   return 0;
 });
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean', short: 'f' } } });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-}
 
 /** Each solution file, under a heading naming it, then how to compare it with yours. */
 function formatSolution(root: string, exercise: Exercise): string {

@@ -3,11 +3,11 @@
  * Command-line options, declared as a table and applied in the order they were typed.
  *
  * A command lists its options: a long name, maybe a short one, whether it takes a value,
- * a help line, and an `apply` function that changes the command's configuration. The
- * parser walks the arguments left to right and calls each `apply` as it meets the
- * option, so options can depend on earlier ones (`--mime-type` only after `--path`) and
- * repeat (`--listen` twice). Adding an option is adding one entry to a table; `--help`
- * text is made from the same table.
+ * a help line, and an `apply` function that changes the command's configuration. Node's
+ * `parseArgs` splits the arguments into tokens; the parser walks them left to right and
+ * calls each `apply` as it meets the option, so options can depend on earlier ones
+ * (`--mime-type` only after `--path`) and repeat (`--listen` twice). Adding an option is
+ * adding one entry to a table; `--help` text is made from the same table.
  *
  * Twisted counterpart: `twisted.python.usage.Options` (`optParameters`, `optFlags`,
  * `opt_*` methods called in order, `postOptions`, `UsageError`). Loom differs: options
@@ -16,6 +16,7 @@
  * Tests: `test/app/options.test.ts`.
  */
 
+import { parseArgs } from 'node:util';
 import { LoomError } from '../errors.ts';
 
 /** One option of a command, changing a configuration of type `C`. */
@@ -61,48 +62,53 @@ export function usageError(message: string): LoomError {
  */
 export function parseCommand<C>(command: CommandSpec<C>, args: readonly string[]): Parsed<C> {
   const config = command.initial();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    if (arg === '--') {
-      if (i + 1 < args.length) throw usageError(`Unexpected argument: ${args[i + 1]}`);
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') throw usageError(`Unexpected argument: ${arg}`);
-    const { option, inline } = findOption(command, arg);
-    let value = '';
+  const tokens = tokenize(command, args);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind === 'positional') throw usageError(`Unexpected argument: ${token.value}`);
+    if (token.kind === 'option-terminator') continue;
+    if (token.rawName === '--help' || token.rawName === '-h') return { kind: 'help' };
+    const option = findOption(command, token.name, token.rawName);
     if (option.value === undefined) {
-      if (inline !== null) throw usageError(`Option --${option.name} takes no value.`);
-    } else if (inline !== null) {
-      value = inline;
+      // Letters are not grouped: `-vx` is -v given "x", refused as `--verbose=x` is.
+      const grouped = tokens[i + 1]?.index === token.index && !token.rawName.startsWith('--');
+      if (token.value !== undefined || grouped) throw usageError(`Option ${token.rawName} takes no value.`);
+      option.apply(config, '');
     } else {
-      const next = args[i + 1];
-      if (next === undefined) throw usageError(`Option --${option.name} needs a value (${option.value}).`);
-      value = next;
-      i++;
+      if (token.value === undefined) throw usageError(`Option --${option.name} needs a value (${option.value}).`);
+      option.apply(config, token.value);
     }
-    option.apply(config, value);
   }
   command.finish?.(config);
   return { kind: 'config', config };
 }
 // #endregion options-parse
 
-/** The option `arg` names (`--name`, `--name=value`, `-n`, `-nVALUE`) and any value written with it. */
-function findOption<C>(command: CommandSpec<C>, arg: string): { option: OptionSpec<C>; inline: string | null } {
-  if (arg.startsWith('--')) {
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
+/**
+ * Node's `parseArgs` splits the arguments into tokens, one per option (a short group
+ * such as `-vm` gives several with one index), in the order typed; a value option takes
+ * `--name=v`, `--name v`, `-nv` or `-n v`. Not strict, so that every mistake is found
+ * and said above, in this module's words, in the order it was typed.
+ */
+function tokenize<C>(command: CommandSpec<C>, args: readonly string[]) {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const o of command.options) {
+    options[o.name] = { type: o.value === undefined ? 'boolean' : 'string', ...(o.short === undefined ? {} : { short: o.short }) };
+  }
+  options.help ??= { type: 'boolean', ...(command.options.some((o) => o.short === 'h') ? {} : { short: 'h' }) };
+  return parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true }).tokens;
+}
+
+/** The option a token names, by its long name for `--name`, by its letter for `-n`. */
+function findOption<C>(command: CommandSpec<C>, name: string, rawName: string): OptionSpec<C> {
+  if (rawName.startsWith('--')) {
     const option = command.options.find((o) => o.name === name);
     if (option === undefined) throw usageError(`Option --${name} not recognized.${suggestion(command, name)}`);
-    return { option, inline: eq < 0 ? null : arg.slice(eq + 1) };
+    return option;
   }
-  const letter = arg[1]!;
-  const option = command.options.find((o) => o.short === letter);
-  if (option === undefined) throw usageError(`Option -${letter} not recognized.`);
-  const rest = arg.slice(2);
-  if (rest !== '' && option.value === undefined) throw usageError(`Option -${letter} takes no value.`);
-  return { option, inline: rest === '' ? null : rest };
+  const option = command.options.find((o) => o.short === rawName.slice(1));
+  if (option === undefined) throw usageError(`Option ${rawName} not recognized.`);
+  return option;
 }
 
 /** " Did you mean --mime-type?" for `--mime_type`, the spelling Twisted's own messages use. */

@@ -45,6 +45,12 @@ describe('parseCommand', () => {
     expect(config.checked).toBe(true);
   });
 
+  it('takes the argument after a value option as its value, even one starting with a dash', () => {
+    expect(parse(['--listen', '-v', '-m', '--verbose']).seen).toEqual(['listen=-v', 'mime=--verbose']);
+    expect(parse(['--listen', '-v']).verbose).toBe(false);
+    expect(parse(['--listen=']).seen).toEqual(['listen=']);
+  });
+
   it('answers help for --help and -h, wherever they are', () => {
     expect(parseCommand(command, ['--listen', 'a', '--help']).kind).toBe('help');
     expect(parseCommand(command, ['-h']).kind).toBe('help');

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { confirm, npmPassedFlag, palette, visibleLength } from '../../tools/workbook/cli.ts';
+import { confirm } from '../../tools/workbook/cli.ts';
 
 async function answer(text: string | null): Promise<{ sure: boolean; asked: string }> {
   const input = new PassThrough();
@@ -24,21 +24,5 @@ describe('confirm', () => {
     expect((await answer('\n')).sure).toBe(false);
     expect((await answer('sure\n')).sure).toBe(false);
     expect((await answer(null)).sure).toBe(false);
-  });
-});
-
-describe('palette', () => {
-  it('colours only when on, and colour takes no visible width', () => {
-    expect(palette(false).red('x')).toBe('x');
-    expect(palette(true).red('x')).toBe('\x1b[31mx\x1b[0m');
-    expect(visibleLength(palette(true).bold('abc'))).toBe(3);
-  });
-});
-
-describe('npmPassedFlag', () => {
-  it('sees a flag that npm took for itself, because the -- was left out', () => {
-    expect(npmPassedFlag('trace', { npm_config_trace: 'true' })).toBe(true);
-    expect(npmPassedFlag('trace', {})).toBe(false);
-    expect(npmPassedFlag('watch', { npm_config_trace: 'true' })).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Exercise } from '../../tools/workbook/catalog.ts';
-import { palette } from '../../tools/workbook/cli.ts';
+import { palette } from '../../tools/workbook/colors.ts';
 import { formatFailures, formatGradeTable, formatNextStep, formatReport, type ExerciseGrade } from '../../tools/grading/report.ts';
 
 const root = '/book';

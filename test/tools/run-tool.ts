@@ -16,16 +16,20 @@ export interface ToolRun {
 /**
  * The environment for a command under test: this one, the workbook at `root`, no colour,
  * and none of the flags npm hands on as `npm_config_*` (a test run started as
- * `npm test --verbose` must not turn on --verbose in the commands it runs).
+ * `npm test --verbose` must not turn on --verbose in the commands it runs). A name that
+ * `extra` sets to `undefined` is left out.
  */
-export function toolEnv(root: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function toolEnv(root: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const flag of ['trace', 'watch', 'verbose', 'all']) delete env[`npm_config_${flag}`];
-  return { ...env, LOOM_ROOT: root, NO_COLOR: '1', ...extra };
+  delete env.FORCE_COLOR;
+  Object.assign(env, { LOOM_ROOT: root, NO_COLOR: '1' }, extra);
+  for (const [name, value] of Object.entries(extra)) if (value === undefined) delete env[name];
+  return env;
 }
 
 /** Run `tools/<script>` with `args`, the workbook at `root`, and wait for it to exit. */
-export function runTool(script: string, args: readonly string[], options: { root: string; env?: Record<string, string> }): Promise<ToolRun> {
+export function runTool(script: string, args: readonly string[], options: { root: string; env?: Record<string, string | undefined> }): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', script), ...args], {
       cwd: ROOT,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatTable } from '../../tools/workbook/table.ts';
-import { palette } from '../../tools/workbook/cli.ts';
+import { palette } from '../../tools/workbook/colors.ts';
 
 describe('formatTable', () => {
   it('sizes each column to its widest cell, with a rule under the headers and no trailing spaces', () => {

@@ -5,7 +5,7 @@
  * (`test/tools/report.test.ts`).
  */
 import type { Exercise } from '../workbook/catalog.ts';
-import type { Palette } from '../workbook/cli.ts';
+import type { Palette } from '../workbook/colors.ts';
 import type { Status } from '../workbook/progress.ts';
 import { formatTable } from '../workbook/table.ts';
 import type { Failure } from './explain.ts';

@@ -6,27 +6,33 @@
  * as one JSON line instead (test/exercises.test.ts reads it); `--fast` lets test files
  * share modules (see checkExercises), as npm test does.
  */
-import { parseArgs } from 'node:util';
-import { describeItems, findItem, listExercises, type Exercise } from '../workbook/catalog.ts';
-import { palette, runMain, UsageError, wantsColor, workbookRoot } from '../workbook/cli.ts';
+import { runCommand, type CommandLine } from '../workbook/args.ts';
+import { listExercises } from '../workbook/catalog.ts';
+import { pickExercise, workbookRoot } from '../workbook/cli.ts';
+import { palette, wantsColor } from '../workbook/colors.ts';
 import { checkExercises, type Verdict } from './checks.ts';
 
-runMain(async () => {
-  const { values, positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { json: { type: 'boolean' }, fast: { type: 'boolean' } } });
+const COMMAND_LINE: CommandLine<'json' | 'fast'> = {
+  command: 'npx tsx tools/grading/verify.ts',
+  synopsis: '[NN …] [--json] [--fast]',
+  description: 'Checks exercises (all of them, or NN …) the way npm test does: the solution passes, the\n' +
+    'starter fails, everything type-checks, the hints and files are in place. Exits with 0 only when\n' +
+    'every exercise checked is sound.',
+  flags: {
+    json: { help: 'Print the verdicts as one JSON line (test/exercises.test.ts reads it).' },
+    fast: { help: 'Let test files share modules, as npm test does (see checkExercises).' },
+  },
+};
+
+runCommand(COMMAND_LINE, async ({ flags, args }) => {
   const root = workbookRoot();
   const all = listExercises(root);
-  const chosen = positionals.length === 0 ? all : positionals.map((q) => pick(all, q));
-  const verdicts = await checkExercises(root, chosen, { isolate: values.fast !== true });
-  if (values.json === true) process.stdout.write(`\n${JSON.stringify({ verdicts })}\n`);
+  const chosen = args.length === 0 ? all : args.map((q) => pickExercise(all, q));
+  const verdicts = await checkExercises(root, chosen, { isolate: !flags.fast });
+  if (flags.json) process.stdout.write(`\n${JSON.stringify({ verdicts })}\n`);
   else console.log(formatVerdicts(verdicts));
   return verdicts.every((v) => v.problems.length === 0) ? 0 : 1;
 });
-
-function pick(exercises: readonly Exercise[], query: string): Exercise {
-  const found = findItem(exercises, query);
-  if (found === undefined) throw new UsageError(`There is no exercise ${query}. The exercises are: ${describeItems(exercises)}.`);
-  return found;
-}
 
 function formatVerdicts(verdicts: readonly Verdict[]): string {
   if (verdicts.length === 0) return 'There are no exercises to check.';

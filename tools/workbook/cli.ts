@@ -1,11 +1,11 @@
 /**
  * What the workbook commands (`npm run lesson`, `grade`, `hint`, `solution`, `reset`)
  * share: where the workbook is, how a command ends with a message instead of a stack,
- * colours that appear only on a terminal, and a y/N question.
+ * and a y/N question. Their command lines are read by `args.ts`, their colours by
+ * `colors.ts`.
  */
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { stripVTControlCharacters } from 'node:util';
 import { isLoomError } from '../../lib/errors.ts';
 import { ROOT } from '../grading/subject.ts';
 import { describeItems, findItem, type Exercise } from './catalog.ts';
@@ -18,17 +18,6 @@ import { describeItems, findItem, type Exercise } from './catalog.ts';
 export function workbookRoot(): string {
   const override = process.env.LOOM_ROOT;
   return override === undefined || override === '' ? ROOT : resolve(override);
-}
-
-/**
- * True when `--name` reached npm instead of the command: `npm run lesson 07 --trace`
- * (without the `--` before it) makes npm take `--trace` as its own setting, which it
- * hands on only as `npm_config_trace=true`. Used for flags that cost nothing if set by
- * mistake (trace, watch, verbose, all); never for `--yes` or `--force`, which a global
- * npm setting could otherwise turn on for every run.
- */
-export function npmPassedFlag(name: 'trace' | 'watch' | 'verbose' | 'all', env: NodeJS.ProcessEnv = process.env): boolean {
-  return env[`npm_config_${name}`] === 'true';
 }
 
 /** A mistake the person at the keyboard can fix; printed as its message alone. */
@@ -59,25 +48,6 @@ export function runMain(main: () => Promise<number | void>): void {
       process.exitCode = 1;
     },
   );
-}
-
-/** True when `stream` is a terminal that wants colour (honours `NO_COLOR`). */
-export function wantsColor(stream: { isTTY?: boolean }): boolean {
-  return stream.isTTY === true && (process.env.NO_COLOR ?? '') === '';
-}
-
-/** ANSI styles that turn into plain text when `on` is false. */
-export function palette(on: boolean) {
-  const wrap = (code: string) => (text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
-  return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
-}
-
-/** The palette type, for functions that take one. */
-export type Palette = ReturnType<typeof palette>;
-
-/** The width `text` takes on screen (ANSI colour codes take none). */
-export function visibleLength(text: string): number {
-  return stripVTControlCharacters(text).length;
 }
 
 /**

@@ -3,7 +3,7 @@
  * `npm run grade` prints its progress table with another. Columns are as wide as their
  * widest cell; colour codes take no width. Tests: `test/tools/table.test.ts`.
  */
-import { visibleLength } from './cli.ts';
+import { visibleLength } from './colors.ts';
 
 /** How a column's cells line up. @default 'left' */
 export type Align = 'left' | 'right';
