@@ -19,6 +19,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as publicFace from '../lib/index.ts';
 import { FinishNotice } from '../lib/finish-notice.ts';
+import { ThreadPool } from '../lib/gateway/pool.ts';
 import { Resource } from '../lib/resource.ts';
 import { Site } from '../lib/site.ts';
 import { makeRequest } from '../lib/testing.ts';
@@ -203,6 +204,13 @@ describe('the doors between modules', () => {
     expect('requestFinished' in site).toBe(false);
     const methods = Object.getOwnPropertyNames(Site.prototype).filter((n) => n !== 'constructor').sort();
     expect(methods).toEqual(['close', 'dispatch', 'getResourceFor', 'listen', 'makeSession']);
+  });
+
+  it('does not let a resource tell a ThreadPool a worker is free, dead or unqueued', () => {
+    const pool = new ThreadPool();
+    for (const door of ['slotDied', 'slotFree', 'unqueue']) expect(door in pool, door).toBe(false);
+    const methods = Object.getOwnPropertyNames(ThreadPool.prototype).filter((n) => n !== 'constructor').sort();
+    expect(methods).toEqual(['dispatch', 'queued', 'ready', 'readyThreads', 'start', 'started', 'stop', 'threads']);
   });
 
   it('exports no internal symbol from the public face, and package.json exports nothing deeper', () => {

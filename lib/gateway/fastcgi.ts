@@ -18,9 +18,10 @@
  */
 
 import type { Socket } from 'node:net';
+import type { Logger } from '../logger.ts';
 import { environFromCgi } from './environ.ts';
 import { cgiHead, errorResponse } from './cgi.ts';
-import type { CallHandle, CallSink } from './pool.ts';
+import type { CallHandle, CallSink } from './call.ts';
 import { BodyQueue, GatewayServer } from './socket-server.ts';
 import type { Header } from './spec.ts';
 
@@ -58,6 +59,9 @@ export class FastCGIServer extends GatewayServer {
   }
 }
 // #endregion gateway-fastcgi-server
+
+/** `FcgiConnection`'s door for its requests' sinks: end a request (END_REQUEST). Only this file has it. */
+const kFinish = Symbol('loom.fastcgi.finish');
 
 /** One request on a connection, from BEGIN_REQUEST to END_REQUEST. */
 interface FcgiRequest {
@@ -142,7 +146,7 @@ class FcgiConnection {
     const params = decodeParams(Buffer.concat(request.params));
     request.params = [];
     request.body = new BodyQueue({ onFull: () => this.#socket.pause(), onRoom: () => this.#socket.resume() });
-    const sink = new RecordSink(this, request, `${params.REQUEST_METHOD ?? 'GET'} ${params.REQUEST_URI ?? params.PATH_INFO ?? ''}`);
+    const sink = new RecordSink(this, this.#socket, this.#server.logger, request, `${params.REQUEST_METHOD ?? 'GET'} ${params.REQUEST_URI ?? params.PATH_INFO ?? ''}`);
     request.call = this.#server.pool.dispatch({ app: this.#server.app, environ: environFromCgi(params), body: request.body, sink });
   }
 
@@ -151,18 +155,8 @@ class FcgiConnection {
     request.call?.cancel();
   }
 
-  /** @internal */
-  get socket(): Socket {
-    return this.#socket;
-  }
-
-  /** @internal */
-  get logger(): FastCGIServer['logger'] {
-    return this.#server.logger;
-  }
-
-  /** @internal End a request: END_REQUEST, and close the connection unless the front end keeps it. */
-  finish(request: FcgiRequest, appStatus: number): void {
+  /** End a request: END_REQUEST, and close the connection unless the front end keeps it. */
+  [kFinish](request: FcgiRequest, appStatus: number): void {
     this.#finish(request, appStatus);
   }
 
@@ -180,11 +174,15 @@ class FcgiConnection {
 /** A response in STDOUT records. */
 class RecordSink implements CallSink {
   readonly #connection: FcgiConnection;
+  readonly #socket: Socket;
+  readonly #logger: Logger;
   readonly #request: FcgiRequest;
   readonly #what: string;
 
-  constructor(connection: FcgiConnection, request: FcgiRequest, what: string) {
+  constructor(connection: FcgiConnection, socket: Socket, logger: Logger, request: FcgiRequest, what: string) {
     this.#connection = connection;
+    this.#socket = socket;
+    this.#logger = logger;
     this.#request = request;
     this.#what = what;
   }
@@ -198,19 +196,19 @@ class RecordSink implements CallSink {
   }
 
   onDrain(listener: () => void): void {
-    this.#connection.socket.once('drain', listener);
+    this.#socket.once('drain', listener);
   }
 
   end(): void {
     this.#stdout(Buffer.alloc(0));
-    this.#connection.finish(this.#request, 0);
+    this.#connection[kFinish](this.#request, 0);
   }
 
   fail(error: Error, headSent: boolean): void {
-    this.#connection.logger.error(`Gateway application error for ${this.#what}`, error);
+    this.#logger.error(`Gateway application error for ${this.#what}`, error);
     if (headSent) {
       // The status is gone; cutting the connection is how the front end learns the answer is incomplete.
-      setImmediate(() => this.#connection.socket.destroy());
+      setImmediate(() => this.#socket.destroy());
       return;
     }
     const { head, body } = errorResponse();
@@ -219,12 +217,12 @@ class RecordSink implements CallSink {
   }
 
   log(text: string): void {
-    this.#connection.logger.error(`Gateway application (${this.#what}) wrote to errors: ${text.trimEnd()}`);
+    this.#logger.error(`Gateway application (${this.#what}) wrote to errors: ${text.trimEnd()}`);
   }
 
   /** Write `data` as STDOUT records of at most 65535 bytes (an empty one ends the stream). */
   #stdout(data: Uint8Array): boolean {
-    const socket = this.#connection.socket;
+    const socket = this.#socket;
     if (socket.destroyed || this.#request.ended) return true;
     let room = true;
     if (data.byteLength === 0) return socket.write(encodeRecord(FCGI.STDOUT, this.#request.id, data));

@@ -33,7 +33,8 @@ import { processingFailed, render as renderResource } from '../render.ts';
 import { NOT_DONE_YET, type IResource } from '../resource.ts';
 import type { Request } from '../request.ts';
 import { environFromRequest } from './environ.ts';
-import type { CallHandle, CallSink, ThreadPool } from './pool.ts';
+import type { CallHandle, CallSink } from './call.ts';
+import type { ThreadPool } from './pool.ts';
 import { BODY_SLICE } from './protocol.ts';
 import type { AppRef, Header } from './spec.ts';
 

@@ -19,7 +19,7 @@
 import type { Socket } from 'node:net';
 import { environFromCgi } from './environ.ts';
 import { cgiHead, errorResponse } from './cgi.ts';
-import type { CallHandle, CallSink } from './pool.ts';
+import type { CallHandle, CallSink } from './call.ts';
 import { BodyQueue, GatewayServer } from './socket-server.ts';
 import type { Header } from './spec.ts';
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { appRef } from '../../lib/gateway/loader.ts';
-import type { CallSink } from '../../lib/gateway/pool.ts';
+import type { CallSink } from '../../lib/gateway/call.ts';
 import type { AppRef, Header } from '../../lib/gateway/spec.ts';
 import type { Logger } from '../../lib/logger.ts';
 
