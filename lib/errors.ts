@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   LOOM_ERR_CONNECTION_LOST: 'The client went away before the response was finished.',
   LOOM_ERR_BODY_TOO_LARGE: 'The request body is larger than the Site allows (413).',
   LOOM_ERR_BAD_REQUEST: 'The request could not be parsed (400).',
+  LOOM_ERR_REQUEST_TIMEOUT: 'The client sent its request headers or body too slowly (408).',
+  LOOM_ERR_RESPONSE_TIMEOUT: 'A resource did not start its response within the Site\'s responseTimeout (503).',
   LOOM_ERR_BAD_ENDPOINT: 'An endpoint string such as "tcp:8080:interface=127.0.0.1" could not be understood.',
   LOOM_ERR_ADDRESS_IN_USE: 'Another program is already listening on that port or socket path.',
   LOOM_ERR_GATEWAY_VIOLATION: 'A gateway application or server broke the gateway interface (lib/gateway/spec.ts).',

@@ -35,7 +35,7 @@ import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from
 import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
-import { kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kSetForm } from './plumbing/symbols.ts';
+import { kCutOff, kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kSetForm } from './plumbing/symbols.ts';
 import { quoteSegment, splitPath } from './plumbing/url.ts';
 import { URLPath } from './plumbing/url-path.ts';
 import type { Clock } from './clock.ts';
@@ -147,6 +147,8 @@ export class Request {
   #notice: FinishNotice | null = null;
   #abort: AbortController | null = null;
   #watchingClose = false;
+  // Set when the Site gave up waiting for the response: the resource's writes are dropped.
+  #cutOff = false;
   #host: Address | null = null;
   // null: the channel says (TLS or not); set by setHost when told the public scheme.
   #secure: boolean | null = null;
@@ -493,6 +495,7 @@ export class Request {
    * @throws LoomError `LOOM_ERR_WRITE_AFTER_FINISH` after `finish()`.
    */
   write(data: string | Uint8Array): boolean {
+    if (this.#cutOff) return true; // The Site answered 503 for us; nobody wants this now.
     if (this.#state === 'finished') {
       throw new LoomError('LOOM_ERR_WRITE_AFTER_FINISH',
         `request.write() was called after request.finish() for ${this.method} ${this.uri}. Write everything first, then finish once.`);
@@ -515,6 +518,7 @@ export class Request {
    * there, which in a timer callback would take the whole server down).
    */
   finish(): void {
+    if (this.#cutOff) return;
     if (this.#state === 'finished') {
       this.#warn(`request.finish() was called twice for ${this.method} ${this.uri}; the second call did nothing.`);
       return;
@@ -593,6 +597,16 @@ export class Request {
     this.#content?.close();
   }
   // #endregion request-notify-finish
+
+  /**
+   * The Site stopped waiting for this response (its `responseTimeout`) and is answering
+   * 503 itself: tell the resource as a lost client is told, and drop its later writes.
+   */
+  [kCutOff](error: LoomError): void {
+    this.#cutOff = true;
+    this.#notice?.[kReject](error);
+    this.#abort?.abort(error);
+  }
 
   /** Close the connection after what was written so far, abandoning the response (the client sees it cut short). */
   loseConnection(): void {

@@ -13,12 +13,15 @@
  * - HTTP parsing, keep-alive and pipelining are Node's (`node:http`);
  * - a body cap (`maxBodySize`, 413) and an `Expect: 100-continue` that is refused with
  *   413 when the declared body is already too large;
- * - the clock is injected (Twisted's `reactor` argument) and so is the logger.
+ * - the clock is injected (Twisted's `reactor` argument) and so is the logger;
+ * - limits for slow clients (headers, body rate, idle keep-alive, response start; see
+ *   lib/timeouts.ts) where Twisted has one idle `timeout`, and pages with
+ *   `Connection: close` for what Node's parser refuses or a bad Host (lib/http-server.ts).
  * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 (not written yet)
  * walks through it.
  */
 
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
 import { AccessLog, type LogFormatter } from './access-log.ts';
@@ -27,6 +30,7 @@ import { NodeChannel, type Address } from './plumbing/channel.ts';
 import { realClock, type Clock } from './clock.ts';
 import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, tooLarge, type Content } from './plumbing/content.ts';
 import { LoomError } from './errors.ts';
+import { createHttpServer, hostProblem } from './http-server.ts';
 import { parseEndpoint, formatEndpoint, listenOn } from './plumbing/endpoints.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { errorPage } from './pages.ts';
@@ -35,6 +39,7 @@ import { getChildForRequest, type IResource } from './resource.ts';
 import { kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
 import { VERSION } from './plumbing/version.ts';
 import { Request, type RequestOwner } from './request.ts';
+import { BodyWatch, ResponseDeadlines, timeoutsFrom, type TimeoutOptions, type Timeouts } from './timeouts.ts';
 import type { Tracer } from './trace.ts';
 import { statusPhrase } from './plumbing/http.ts';
 import {
@@ -43,8 +48,8 @@ import {
 } from './session/session.ts';
 
 
-/** Options for a {@link Site}. Every one has a default. */
-export interface SiteOptions {
+/** Options for a {@link Site}. Every one has a default; the timeouts are described in lib/timeouts.ts. */
+export interface SiteOptions extends TimeoutOptions {
   /** Where time comes from. @default realClock */
   clock?: Clock;
   /** Where failures and warnings go. @default consoleLogger */
@@ -96,10 +101,13 @@ export class Site implements RequestOwner {
   readonly maxBodySize: number;
   readonly spoolThreshold: number;
   readonly timeout: number;
+  /** Every time limit, `timeout` included (lib/timeouts.ts). */
+  readonly timeouts: Timeouts;
   /** Where this Site's sessions live. */
   readonly sessions: SessionStore;
   readonly #sessionFactory: SessionFactory;
   readonly #accessLog: AccessLog | null;
+  readonly #deadlines: ResponseDeadlines;
   readonly #servers = new Set<Server>();
   /** Servers that are closing: their connections must not be kept alive. */
   readonly #draining = new Set<Server>();
@@ -116,6 +124,8 @@ export class Site implements RequestOwner {
     this.maxBodySize = positive(options.maxBodySize, DEFAULT_MAX_BODY_SIZE, 'maxBodySize');
     this.spoolThreshold = positive(options.spoolThreshold, DEFAULT_SPOOL_THRESHOLD, 'spoolThreshold');
     this.timeout = positive(options.timeout, 60, 'timeout');
+    this.timeouts = timeoutsFrom(options, this.timeout);
+    this.#deadlines = new ResponseDeadlines(this.timeouts.responseTimeout, this.clock, this.logger);
     this.sessions = options.sessionStore ?? new MemorySessionStore();
     this.#sessionFactory = options.sessionFactory ?? defaultSessionFactory;
     this.sessions.attach(this.clock, this.#sessionFactory, this.logger);
@@ -139,6 +149,9 @@ export class Site implements RequestOwner {
    * in-memory ones here too.
    */
   dispatch(request: Request): void {
+    this.#deadlines.add(request);
+    // On close rather than finish: a request whose client left may never finish.
+    request.channel.onClose(() => this.#deadlines.delete(request));
     if (request.method === 'POST' && isMultipart(request.getHeader('content-type'))) {
       parseMultipart(request.getHeader('content-type')!, request.content).then(
         (form) => {
@@ -234,6 +247,11 @@ export class Site implements RequestOwner {
     }
     // HTTP/1.0 connections are never kept alive, as in Twisted.
     if (req.httpVersionMinor === 0) res.shouldKeepAlive = false;
+    const hostError = hostProblem(req.rawHeaders, req.httpVersionMinor);
+    if (hostError !== null) {
+      this.#refuse(req, channel, new LoomError('LOOM_ERR_BAD_REQUEST', hostError, { status: 400 }));
+      return;
+    }
     if (this.#draining.size > 0 && this.#draining.has((req.socket as { server?: Server }).server as Server)) channel.closeAfterResponse();
     const declared = bodyLength(req.rawHeaders);
     if (declared === 0) {
@@ -245,9 +263,14 @@ export class Site implements RequestOwner {
       this.#refuse(req, channel, tooLarge(this.maxBodySize));
       return;
     }
-    readBody(req, this).then(
-      (content: Content) => this.dispatch(new Request(this, head(req), channel, content)),
+    const watch = new BodyWatch(req.socket, this.clock, this.timeouts);
+    readBody(req, { maxBodySize: this.maxBodySize, spoolThreshold: this.spoolThreshold, signal: watch.signal }).then(
+      (content: Content) => {
+        watch.stop();
+        this.dispatch(new Request(this, head(req), channel, content));
+      },
       (error: unknown) => {
+        watch.stop();
         if (error instanceof LoomError) this.#refuse(req, channel, error);
         // Otherwise the client went away mid-body: there is nobody to answer.
       },
@@ -271,7 +294,7 @@ export class Site implements RequestOwner {
    */
   async listen(endpoint: string): Promise<ListeningPort> {
     const parsed = parseEndpoint(endpoint);
-    const server = createServer({ requireHostHeader: false, keepAliveTimeout: this.timeout * 1000, noDelay: true }, this.handler);
+    const server = createHttpServer(this, this.handler);
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
       if (bodyLength(req.rawHeaders) > this.maxBodySize) this.#refuse(req, new NodeChannel(req, res), tooLarge(this.maxBodySize));
       else {
@@ -289,6 +312,7 @@ export class Site implements RequestOwner {
   /** Stop listening everywhere, let requests in flight finish (up to 10 s), close the access log. */
   async close(): Promise<void> {
     await Promise.all([...this.#servers].map((server) => this.#closeServer(server)));
+    this.#deadlines.close();
     await this.sessions.close();
     await this.#accessLog?.close();
   }

@@ -128,7 +128,7 @@ type Layer = (typeof LAYERS)[number];
 // reads it (Twisted keeps `Session` in server.py too).
 const CORE = new Set([
   'resource.ts', 'iweb.ts', 'request.ts', 'finish-notice.ts', 'site.ts', 'render.ts', 'pages.ts',
-  'trace.ts', 'access-log.ts', 'clock.ts', 'logger.ts',
+  'trace.ts', 'access-log.ts', 'clock.ts', 'logger.ts', 'http-server.ts', 'timeouts.ts',
 ]);
 
 function layerOf(module: string): Layer {

@@ -237,9 +237,10 @@ describe('a Site over loopback', () => {
     expect(text).toContain('Connection: close');
   });
 
-  it('answers a request with no Host header', async () => {
+  it('answers 400 to an HTTP/1.1 request with no Host header (RFC 9112 §3.2), and serves HTTP/1.0 without one', async () => {
     const text = await exchange(port.address.port, 'GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n');
-    expect(statusLines(text)).toEqual(['HTTP/1.1 200 OK']);
+    expect(statusLines(text)).toEqual(['HTTP/1.1 400 Bad Request']);
+    expect(statusLines(await exchange(port.address.port, 'GET /hello HTTP/1.0\r\n\r\n'))).toEqual(['HTTP/1.1 200 OK']);
   });
 
   it('reports the real client and local addresses, and the socket port in prePathURL', async () => {

@@ -86,6 +86,8 @@ export interface WebConfig {
   logfile: string | null;
   displayTracebacks: boolean;
   gatewayThreads: number | null;
+  /** `--timeout`, `--headers-timeout`, …: the Site's limits that were given (lib/timeouts.ts). */
+  readonly limits: Pick<SiteOptions, 'timeout' | 'headersTimeout' | 'bodyTimeout' | 'bodyMinRate' | 'responseTimeout'>;
   /** The folder relative paths are taken from. */
   readonly cwd: string;
 }
@@ -98,7 +100,7 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
     description: 'Serve a directory (with resource scripts, CGI programs and as-is files), a resource script,\n' +
       'a resource class or a gateway application over HTTP, in the foreground. Ctrl-C stops it.',
     initial: () => ({
-      root: { kind: 'demo' }, listen: [], ports: [], indexes: [], logfile: null, displayTracebacks: false, gatewayThreads: null, cwd,
+      root: { kind: 'demo' }, listen: [], ports: [], indexes: [], logfile: null, displayTracebacks: false, gatewayThreads: null, limits: {}, cwd,
     }),
     options: [
       { name: 'listen', value: 'ENDPOINT', help: `Listen on ENDPOINT, e.g. tcp:8080:interface=127.0.0.1 or unix:/tmp/web.sock. Repeatable. [default: ${DEFAULT_LISTEN}]`,
@@ -129,6 +131,16 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
         apply: (c, v) => void (c.logfile = v) },
       { name: 'display-tracebacks', help: 'Show the stack of a failure in 500 pages. Never on a public server.',
         apply: (c) => void (c.displayTracebacks = true) },
+      { name: 'timeout', value: 'SECONDS', help: 'Close a kept-alive connection idle this long. [default: 60]',
+        apply: (c, v) => void (c.limits.timeout = seconds(v, '--timeout', false)) },
+      { name: 'headers-timeout', value: 'SECONDS', help: 'Answer 408 when the request headers take longer. [default: 30]',
+        apply: (c, v) => void (c.limits.headersTimeout = seconds(v, '--headers-timeout', false)) },
+      { name: 'body-timeout', value: 'SECONDS', help: 'Time a request body has before it must keep up --body-min-rate; then 408. [default: 20]',
+        apply: (c, v) => void (c.limits.bodyTimeout = seconds(v, '--body-timeout', false)) },
+      { name: 'body-min-rate', value: 'BYTES', help: 'Bytes per second a body must average after --body-timeout; 0 for a plain deadline. [default: 500]',
+        apply: (c, v) => void (c.limits.bodyMinRate = seconds(v, '--body-min-rate', true)) },
+      { name: 'response-timeout', value: 'SECONDS', help: 'Answer 503 when a resource has not started its response in this time. [default: 0, no limit]',
+        apply: (c, v) => void (c.limits.responseTimeout = seconds(v, '--response-timeout', true)) },
     ],
     finish(config) {
       if (config.indexes.length > 0 && config.root.kind !== 'path') throw usageError('--index only applies to a directory served with --path.');
@@ -165,6 +177,15 @@ function existing(config: WebConfig, value: string, option: string, kind: 'file'
   if (stat === undefined) throw usageError(`${option}: no such file or directory: ${value}`);
   if (kind === 'file' && !stat.isFile()) throw usageError(`${option}: ${value} is not a file.`);
   return path;
+}
+
+/** A number of seconds (or bytes a second) from the command line: zero only where `zeroAllowed`. */
+function seconds(value: string, option: string, zeroAllowed: boolean): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || (n === 0 && !zeroAllowed)) {
+    throw usageError(`${option} needs a number ${zeroAllowed ? 'of 0 or more' : 'greater than 0'}, e.g. ${option} 30; got "${value}".`);
+  }
+  return n;
 }
 
 function positiveInteger(value: string, option: string): number {
@@ -218,6 +239,7 @@ export async function startWebServer(config: WebConfig, options: { logger?: Logg
   const root = await buildWebRoot(config);
   const site = new Site(root.resource, {
     displayTracebacks: config.displayTracebacks,
+    ...config.limits,
     accessLog: config.logfile !== null ? resolve(config.cwd, config.logfile) : (options.accessLog ?? process.stdout),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

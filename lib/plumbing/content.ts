@@ -141,6 +141,8 @@ export interface BodyLimits {
   maxBodySize: number;
   /** Bodies larger than this go to a temporary file. */
   spoolThreshold: number;
+  /** Stop reading, and reject with the signal's reason, when this aborts (a body too slow). */
+  signal?: AbortSignal;
 }
 
 // #region content-read-body
@@ -148,14 +150,21 @@ export interface BodyLimits {
  * Read a whole request body from `stream` into a {@link Content}.
  *
  * @throws LoomError `LOOM_ERR_BODY_TOO_LARGE` (413) as soon as the body passes
- * `limits.maxBodySize`; what was read so far is released.
+ * `limits.maxBodySize`, or the reason `limits.signal` aborted with (a 408); what was
+ * read so far is released.
  */
 export async function readBody(stream: Readable, limits: BodyLimits): Promise<Content> {
   const chunks: Buffer[] = [];
   let total = 0;
   let fd: number | null = null;
+  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  // A slow client sends nothing for the next read to return: the abort has to win a race.
+  const aborted = limits.signal === undefined ? null : whenAborted(limits.signal);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for (;;) {
+      const next = aborted === null ? await iterator.next() : await Promise.race([iterator.next(), aborted]);
+      if (next.done === true) break;
+      const chunk = next.value;
       total += chunk.length;
       if (total > limits.maxBodySize) throw tooLarge(limits.maxBodySize);
       if (fd === null && total > limits.spoolThreshold) {
@@ -167,11 +176,22 @@ export async function readBody(stream: Readable, limits: BodyLimits): Promise<Co
     }
   } catch (error) {
     if (fd !== null) closeSync(fd);
+    // As a for-await loop would: stop the stream. (After an abort this waits for the read
+    // under way, which ends when the Site closes the connection.)
+    iterator.return?.().catch(() => undefined);
     throw error;
   }
   return fd === null ? new Content(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), null, total) : new Content(null, fd, total);
 }
 // #endregion content-read-body
+
+/** A promise that rejects with the signal's reason when it aborts (and never settles otherwise). */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
 
 /** The 413 error for a body over `max` bytes. */
 export function tooLarge(max: number): LoomError {

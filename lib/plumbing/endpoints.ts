@@ -10,7 +10,8 @@
  * Twisted counterpart: `twisted.internet.endpoints.serverFromString` with the `tcp` and
  * `unix` parsers (`port`, `interface`, `backlog`; `address`, `mode`, `backlog`).
  * Loom differs: `ssl:` is refused with a clear message for now (TLS arrives with the
- * server program), and a busy port is reported with the port in the message.
+ * server program), a busy port is reported with the port in the message, and the accept
+ * queue defaults to {@link DEFAULT_BACKLOG} connections (Twisted's is 50, Node's 511).
  * Tests: `test/plumbing/endpoints.test.ts`.
  */
 
@@ -18,7 +19,15 @@ import type { Server } from 'node:net';
 import { LoomError } from '../errors.ts';
 import type { Address } from './channel.ts';
 
-/** A parsed endpoint. */
+/**
+ * How many connections the kernel may queue, not yet accepted, when the endpoint string
+ * has no `backlog=N`. Node's own default of 511 overflowed when 1000 clients connected
+ * at once (the kernel dropped SYNs and clients waited seconds to retry). 4096 is Linux's
+ * `net.core.somaxconn` since 5.4; a kernel with a lower limit quietly uses its own.
+ */
+export const DEFAULT_BACKLOG = 4096;
+
+/** A parsed endpoint; `backlog` undefined means {@link DEFAULT_BACKLOG}. */
 export type Endpoint =
   | { readonly kind: 'tcp'; readonly port: number; readonly interface: string | undefined; readonly backlog: number | undefined }
   | { readonly kind: 'unix'; readonly path: string; readonly mode: number | undefined; readonly backlog: number | undefined };
@@ -76,10 +85,11 @@ export function listenOn(server: Server, endpoint: Endpoint): Promise<Address> {
       server.removeListener('error', onError);
       resolve(boundAddress(server, endpoint));
     };
+    const backlog = endpoint.backlog ?? DEFAULT_BACKLOG;
     if (endpoint.kind === 'tcp') {
-      server.listen({ port: endpoint.port, host: endpoint.interface, backlog: endpoint.backlog }, done);
+      server.listen({ port: endpoint.port, host: endpoint.interface, backlog }, done);
     } else {
-      server.listen({ path: endpoint.path, backlog: endpoint.backlog, readableAll: endpoint.mode !== undefined && (endpoint.mode & 0o004) !== 0,
+      server.listen({ path: endpoint.path, backlog, readableAll: endpoint.mode !== undefined && (endpoint.mode & 0o004) !== 0,
         writableAll: endpoint.mode !== undefined && (endpoint.mode & 0o002) !== 0 }, done);
     }
   });

@@ -20,6 +20,8 @@ export const kFinishWithBody: unique symbol = Symbol('loom.request.finishWithBod
 export const kSetForm: unique symbol = Symbol('loom.request.setForm');
 /** `Request`: the session a remote store loaded before traversal. Used by the Site. */
 export const kPreloadSession: unique symbol = Symbol('loom.request.preloadSession');
+/** `Request`: the Site gave up waiting for the response (responseTimeout); drop what the resource writes. Used by lib/timeouts.ts. */
+export const kCutOff: unique symbol = Symbol('loom.request.cutOff');
 /** `RequestOwner` (the Site): a request has finished; log it and trace it. Used by `Request`. */
 export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
 /** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */

@@ -12,7 +12,12 @@
  * `_doSingleRangeRequest` and `_doMultipleRangeRequest` in `twisted.web.static`. Kept from
  * Twisted: a header that does not parse is ignored (200 with the whole file); an end past
  * the file is clamped; unsatisfiable members of a multi-range request are skipped; ranges
- * are neither merged nor reordered. Loom differs:
+ * that neither overlap nor touch keep the order they were asked in. Loom differs:
+ * - overlapping and adjacent ranges are coalesced into one part (RFC 9110 §15.3.7.2), and
+ *   ranges that add up to more than the file are ignored, answering 200 with the whole
+ *   file once (RFC 9110 §14.2; Go's `net/http` does the same), so a response is never
+ *   larger than the file plus the part headers. Twisted sends every part as asked:
+ *   `bytes=0-,0-,…` ten times over a 50 MB file was a 500 MB answer;
  * - when no range of several can be satisfied the answer is 416 with a `Content-Range`
  *   that gives only the size, as RFC 9110 §15.5.17 says, because Twisted's code hands its
  *   producer a value it cannot use and the client gets a 500;
@@ -121,8 +126,9 @@ export function resolveRange(spec: RangeSpec, size: number): ByteRange | null {
  * Decide how to answer a request for a file of `size` bytes and type `type`:
  * - no header, or one that does not parse: the whole file (200);
  * - one range: that part (206, `Content-Range: bytes a-b/size`) or 416;
- * - several: each satisfiable range as a part of a `multipart/byteranges` body (206),
- *   with the exact `Content-Length` worked out in advance, or 416 when none is.
+ * - several: each satisfiable range, overlapping ones coalesced, as a part of a
+ *   `multipart/byteranges` body (206) with the exact `Content-Length` worked out in
+ *   advance; 416 when none is satisfiable; the whole file when they add up to more than it.
  */
 export function planRanges(header: string | undefined, size: number, type: string): RangePlan {
   if (header === undefined) return FULL;
@@ -133,11 +139,37 @@ export function planRanges(header: string | undefined, size: number, type: strin
     return range === null ? unsatisfiable(size) : { kind: 'single', range, contentRange: contentRange(range, size) };
   }
   const ranges: ByteRange[] = [];
+  let asked = 0;
   for (const spec of specs) {
     const range = resolveRange(spec, size);
-    if (range !== null) ranges.push(range);
+    if (range === null) continue;
+    ranges.push(range);
+    asked += range.length;
   }
-  return ranges.length === 0 ? unsatisfiable(size) : multipartPlan(ranges, size, type);
+  if (ranges.length === 0) return unsatisfiable(size);
+  // More bytes than the file holds means the same bytes asked for again: a broken client
+  // or an amplification attack. RFC 9110 §14.2 lets a server ignore the header.
+  if (asked > size) return FULL;
+  return multipartPlan(coalesceRanges(ranges), size, type);
+}
+
+/**
+ * Merge ranges that overlap or touch (`0-3,2-5,6-7` → `0-7`), which RFC 9110 §15.3.7.2
+ * allows whatever the order asked. When nothing merges, the ranges stay in the order the
+ * client gave, as Twisted keeps them; when something does, they come out by offset.
+ */
+export function coalesceRanges(ranges: readonly ByteRange[]): ByteRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const merged: ByteRange[] = [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && range.start <= last.start + last.length) {
+      merged[merged.length - 1] = { start: last.start, length: Math.max(last.length, range.start + range.length - last.start) };
+    } else {
+      merged.push(range);
+    }
+  }
+  return merged.length === ranges.length ? ranges.slice() : merged;
 }
 
 /** The parts, their headers and the closing boundary of a `multipart/byteranges` body. */

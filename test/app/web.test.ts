@@ -187,6 +187,16 @@ describe('startWebServer', () => {
     expect(readFileSync(log, 'utf8')).toMatch(/"GET \/hello\.txt HTTP\/1\.1" 200 6 /);
   });
 
+  it('sets the Site\'s timeouts from --timeout, --headers-timeout, --body-timeout, --body-min-rate and --response-timeout', async () => {
+    const config = configOf('--listen', 'tcp:0:interface=127.0.0.1', '--timeout', '5', '--headers-timeout', '7', '--body-timeout', '9',
+      '--body-min-rate', '0', '--response-timeout', '11.5');
+    const server = await startWebServer(config, { logger: memoryLogger(), accessLog: null });
+    expect(server.site.timeouts).toEqual({ idleTimeout: 5, headersTimeout: 7, bodyTimeout: 9, bodyMinRate: 0, responseTimeout: 11.5 });
+    await server.stop();
+    expect(usageErrorOf('--headers-timeout', '0')).toContain('greater than 0');
+    expect(usageErrorOf('--body-min-rate', 'fast')).toContain('--body-min-rate needs a number');
+  });
+
   it('shows tracebacks only with --display-tracebacks', async () => {
     expect(configOf().displayTracebacks).toBe(false);
     const server = await startWebServer(configOf('--display-tracebacks', '--listen', 'tcp:0:interface=127.0.0.1'), { logger: memoryLogger(), accessLog: null });

@@ -1,6 +1,23 @@
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { createServer, type ListenOptions, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { formatEndpoint, listenOn, parseEndpoint } from '../../lib/plumbing/endpoints.ts';
+import { DEFAULT_BACKLOG, formatEndpoint, listenOn, parseEndpoint } from '../../lib/plumbing/endpoints.ts';
+import { requires } from '../support/programs.ts';
+
+const ss = requires('ss', { install: 'apt-get install iproute2' });
+
+/** A server that records what it was asked to listen with, and says it is listening. */
+function recordingServer(): { server: Server; asked: ListenOptions[] } {
+  const asked: ListenOptions[] = [];
+  const server = createServer();
+  server.listen = ((options: ListenOptions, done: () => void) => {
+    asked.push(options);
+    queueMicrotask(done);
+    return server;
+  }) as Server['listen'];
+  server.address = () => ({ address: '127.0.0.1', family: 'IPv4', port: 1 });
+  return { server, asked };
+}
 
 describe('parseEndpoint', () => {
   it('parses tcp with an interface and a backlog', () => {
@@ -48,6 +65,36 @@ describe('listenOn', () => {
     await expect(listenOn(createServer(), parseEndpoint(`tcp:${port}:interface=127.0.0.1`)))
       .rejects.toMatchObject({ code: 'LOOM_ERR_ADDRESS_IN_USE', message: expect.stringContaining(`port ${port}`) });
     first.close();
+  });
+
+  it(`asks for an accept queue of ${DEFAULT_BACKLOG} when the endpoint names no backlog, not Node's 511`, async () => {
+    // 1000 clients connecting at once overflowed Node's 511 (the kernel counted 1309 drops).
+    expect(DEFAULT_BACKLOG).toBeGreaterThanOrEqual(1024);
+    for (const text of ['tcp:0:interface=127.0.0.1', 'unix:/tmp/loom-never.sock']) {
+      const { server, asked } = recordingServer();
+      await listenOn(server, parseEndpoint(text));
+      expect(asked.map((o) => o.backlog), text).toEqual([DEFAULT_BACKLOG]);
+    }
+  });
+
+  it('passes backlog=N from the endpoint string to listen(), as Twisted does', async () => {
+    for (const text of ['tcp:0:interface=127.0.0.1:backlog=64', 'unix:/tmp/loom-never.sock:backlog=64']) {
+      const { server, asked } = recordingServer();
+      await listenOn(server, parseEndpoint(text));
+      expect(asked.map((o) => o.backlog), text).toEqual([64]);
+    }
+  });
+
+  ss.it('gets the accept queue it asked for from the kernel (up to net.core.somaxconn)', async () => {
+    const server = createServer();
+    const { port } = await listenOn(server, parseEndpoint('tcp:0:interface=127.0.0.1:backlog=77'));
+    try {
+      // For a listening socket, ss shows the accept queue's limit as Send-Q.
+      const line = execFileSync(ss.path!, ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
+      expect(line.split(/\s+/)[2]).toBe('77');
+    } finally {
+      server.close();
+    }
   });
 
   it('reports an address this machine does not have as LOOM_ERR_LISTEN_FAILED', async () => {

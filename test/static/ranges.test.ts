@@ -108,6 +108,35 @@ describe('planRanges', () => {
     expect(plan.kind).toBe('multipart');
     if (plan.kind === 'multipart') expect(plan.parts.map((p) => [p.start, p.length])).toEqual([[0, 2]]);
   });
+
+  it('keeps ranges that neither overlap nor touch as asked, in the order asked', () => {
+    const plan = planRanges('bytes=10-11,0-1,5-6', 20, 'text/plain');
+    if (plan.kind !== 'multipart') throw new Error(`expected multipart, got ${plan.kind}`);
+    expect(plan.parts.map((p) => [p.start, p.length])).toEqual([[10, 2], [0, 2], [5, 2]]);
+  });
+
+  it('coalesces overlapping and adjacent ranges into one part each (RFC 9110 §15.3.7.2)', () => {
+    const plan = planRanges('bytes=10-14,0-3,2-5,6-7,12-19', 100, 'text/plain');
+    if (plan.kind !== 'multipart') throw new Error(`expected multipart, got ${plan.kind}`);
+    expect(plan.parts.map((p) => [p.start, p.length])).toEqual([[0, 8], [10, 10]]);
+  });
+
+  it('security: answers the whole file once when the ranges add up to more than the file (RFC 9110 §14.2)', () => {
+    // Ten times "all of it" asked 500 MB of a 50 MB file before: the amplification attack.
+    const size = 50 * 1024 * 1024;
+    expect(planRanges(`bytes=${Array(10).fill('0-').join(',')}`, size, 'video/mp4')).toEqual({ kind: 'full' });
+    expect(planRanges('bytes=0-99,-100,50-', 120, 'text/plain')).toEqual({ kind: 'full' });
+  });
+
+  it('security: never plans a multipart body larger than the file plus the part headers', () => {
+    const size = 10_000;
+    for (const header of ['bytes=0-5000,2500-7500', 'bytes=0-,-1', `bytes=${Array(150).fill('0-9').join(',')}`, 'bytes=0-0,0-0,1-1,0-1']) {
+      const plan = planRanges(header, size, 'text/plain');
+      const partHeads = plan.kind === 'multipart' ? plan.parts.reduce((n, p) => n + p.head.length, 0) + plan.trailer.length : 0;
+      const body = plan.kind === 'multipart' ? plan.contentLength : plan.kind === 'single' ? plan.range.length : size;
+      expect(body - partHeads, header).toBeLessThanOrEqual(size);
+    }
+  });
 });
 
 describe('multipartPlan', () => {
@@ -205,6 +234,22 @@ for (const [name, payload, how] of SIZES) {
       expect(parts[0]!.body.equals(payload.subarray(0, 5))).toBe(true);
       expect(parts[1]!.body.equals(payload.subarray(10, 20))).toBe(true);
       expect(parts[2]!.body.equals(payload.subarray(size - 3))).toBe(true);
+    });
+
+    it('security: answers overlapping ranges that add up to more than the file with the whole file, once', async () => {
+      const response = await get({ range: 'bytes=0-,0-,0-,-5' });
+      expect(response.code).toBe(200);
+      expect(response.headers.getLast('content-length')).toBe(String(size));
+      expect(response.body.equals(payload)).toBe(true);
+    });
+
+    it('coalesces overlapping ranges into one part', async () => {
+      const response = await get({ range: 'bytes=0-9,5-19' });
+      expect(response.code).toBe(206);
+      const type = response.headers.getLast('content-type')!;
+      const parts = parseMultipart(response.body, type.slice(type.indexOf('=') + 1));
+      expect(parts.map((p) => p.range)).toEqual([`bytes 0-19/${size}`]);
+      expect(parts[0]!.body.equals(payload.subarray(0, 20))).toBe(true);
     });
 
     it('needs only one satisfiable range among several', async () => {

@@ -118,7 +118,10 @@ export interface SendOptions {
 /** Send one request to `port` and collect the whole response. */
 export function send(port: number, path: string, options: SendOptions = {}): Promise<Received> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers ? [...options.headers] : undefined, agent: options.agent ?? false }, (res) => {
+    // Given as a raw array, headers go out as they are: Node adds no Host, which HTTP/1.1 requires.
+    const raw = options.headers === undefined ? undefined
+      : options.headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host') ? [...options.headers] : ['Host', `127.0.0.1:${port}`, ...options.headers];
+    const req = http.request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: raw, agent: options.agent ?? false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
