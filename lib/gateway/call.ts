@@ -4,12 +4,15 @@
  * (`CallSpec`: the application, the environ, the body and a `CallSink` for the answer),
  * and the pool's half of running it (`GatewayCall`).
  *
- * Once the pool has given the call a worker, the call posts the request and then its
- * body, in slices, staying at most 1 MiB ahead of what the application has read. It
- * hands the response the worker posts back to the sink, and counts bytes as sent only
- * once the client has taken them, so a slow client makes the worker wait. It tells the
- * worker when the client has gone (`cancel`), and can cut a stuck call short
- * (`abandon`, which stops and replaces its worker).
+ * The pool writes the call into a slot of its call queue (lib/gateway/call-queue.ts),
+ * with the environ and a small body, and a worker takes it from there. A small answer
+ * comes back in the same slot. What does not fit goes by the port of the worker that
+ * took the call, once it has said so (`taken`): the call then posts the body in slices,
+ * staying at most 1 MiB ahead of what the application has read, and hands each piece of
+ * output to the sink, counting bytes as sent only once the client has taken them, so a
+ * slow client makes the worker wait. It tells the worker when the client has gone
+ * (`cancel`), and can cut a stuck call short (`abandon`, which stops and replaces its
+ * worker).
  *
  * Twisted counterpart: the reactor's side of `twisted.web.wsgi._WSGIResponse`: the
  * `callFromThread` calls that write each chunk to the request and finish it. Loom
@@ -20,12 +23,10 @@
  */
 
 import { LoomError } from '../errors.ts';
-import { kCrashed, kFailBeforeStart, kUnqueue } from '../plumbing/symbols.ts';
-import {
-  BODY_HIGH_WATER, BODY_SLICE, CANCELLED, OUT_BYTES, encodeCall,
-  type AckMessage, type LogMessage, type OutMessage, type SerializedError,
-} from './protocol.ts';
-import type { SlotCall, WorkerSlot } from './slot.ts';
+import { kCallOver, kCrashed, kFailBeforeStart, kUnqueue, kWorkerOf } from '../plumbing/symbols.ts';
+import { writeCall } from './frames.ts';
+import { BODY_HIGH_WATER, BODY_SLICE, CANCELLED, OUT_BYTES, type OutMessage, type SerializedError } from './protocol.ts';
+import type { CallNews, WorkerSlot } from './slot.ts';
 import type { AppRef, CgiEnviron, Header } from './spec.ts';
 
 /** Where a call's response goes, on the main thread. */
@@ -44,12 +45,14 @@ export interface CallSink {
   log(text: string): void;
 }
 
+/** The body of a call: all here (a Site has read it), read in pieces (a spooled file), arriving (a stream), or none. */
+export type CallBody = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array> | null;
+
 /** One call for the pool to run. */
 export interface CallSpec {
   readonly app: AppRef;
   readonly environ: CgiEnviron;
-  /** The body: all here (a Site has read it), read in pieces (a spooled file), arriving (a stream), or none. */
-  readonly body: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array> | null;
+  readonly body: CallBody;
   readonly sink: CallSink;
 }
 
@@ -61,20 +64,29 @@ export interface CallHandle {
   abandon(error: Error): void;
 }
 
-/** Where a call waits for a worker, as the call sees it. */
-export interface CallQueue {
-  /** Take `call` out of the queue; false when it was not there (it has started). */
+/** The pool, as a call sees it. */
+export interface CallHost {
+  /** Take `call` back if no worker has taken it yet; false when one has (it is running). */
   [kUnqueue](call: GatewayCall): boolean;
+  /** The worker running `call`, or null while none has taken it. */
+  [kWorkerOf](call: GatewayCall): WorkerSlot | null;
+  /** The worker is done with `call`: its queue slot can carry another. */
+  [kCallOver](call: GatewayCall): void;
 }
 
 /** The main thread's half of one call: body in, response out, cancellation. */
-export class GatewayCall implements CallHandle, SlotCall {
+export class GatewayCall implements CallHandle {
+  readonly id: number;
+  /** The call's slot in the call queue, or -1 while it waits for one. */
+  queueSlot = -1;
   readonly #spec: CallSpec;
-  readonly #id: number;
-  readonly #queue: CallQueue;
-  #slot: WorkerSlot | null = null;
+  readonly #host: CallHost;
+  /** What must follow by the port once a worker has taken the call. */
+  #environToPost: string | null = null;
+  #bodyToPump: Exclude<CallBody, null> | null = null;
   #headSent = false;
   #settled = false;
+  #over = false;
   #cancelled = false;
   #bodyInFlight = 0;
   /** Response bytes written to a full client buffer, counted as sent at its next drain. */
@@ -82,61 +94,62 @@ export class GatewayCall implements CallHandle, SlotCall {
   #bodyRoom: (() => void) | null = null;
   #onSettled: (() => void)[] = [];
 
-  constructor(spec: CallSpec, id: number, queue: CallQueue) {
+  constructor(spec: CallSpec, id: number, host: CallHost) {
     this.#spec = spec;
-    this.#id = id;
-    this.#queue = queue;
+    this.id = id;
+    this.#host = host;
   }
 
-  /** Start the call on `slot`: post the request, then its body (if any) in slices. */
-  runOn(slot: WorkerSlot): void {
-    this.#slot = slot;
-    slot.call = this;
+  /** True once the sink has its answer (or failure). */
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** Write the call into its queue slot; returns the bytes written. What did not fit is kept for the port. */
+  writeInto(slot: Buffer): number {
     const { app, environ, body } = this.#spec;
-    slot.post(encodeCall({ id: this.#id, module: app.module, exportName: app.exportName, environ, bodyEnd: body === null }));
-    if (body !== null) void this.#pumpBody(body);
+    const whole = body instanceof Uint8Array ? body : null;
+    const written = writeCall(slot, {
+      id: this.id, module: app.module, exportName: app.exportName, environ, body: whole, bodyEnd: body === null || whole !== null,
+    });
+    if (!written.environHere) this.#environToPost = JSON.stringify(environ);
+    if (!written.bodyHere && body !== null) this.#bodyToPump = body;
+    return written.length;
   }
 
-  /** A message from the worker about this call. */
-  onMessage(message: OutMessage | AckMessage | LogMessage): void {
-    if (message.id !== this.#id) return;
-    if (this.#settled) {
-      // The sink already has its answer (the call failed on this side); wait for the worker to finish before reusing it.
-      if (message.t === 'out' && message.done) this.#slot?.release();
-      return;
-    }
+  /** News from the worker running this call. */
+  onMessage(message: CallNews, slot: WorkerSlot | null): void {
+    if (message.t === 'out' && message.done) this.#workerDone();
+    if (this.#settled) return; // The sink already has its answer (the call failed on this side).
     try {
-      if (message.t === 'out') this.#output(message);
+      if (message.t === 'out') this.#output(message, slot);
       else if (message.t === 'ack') this.#acked(message.bytes);
-      else this.#spec.sink.log(message.text);
+      else if (message.t === 'log') this.#spec.sink.log(message.text);
+      else if (slot !== null) this.#taken(slot);
     } catch (error) {
       // A sink that throws (a response Node refuses) must fail this call, never the server.
       this.cancel();
       this[kCrashed](error instanceof Error ? error : new Error(String(error)));
-      if (message.t === 'out' && message.done) this.#slot?.release();
     }
   }
 
   cancel(): void {
     if (this.#settled || this.#cancelled) return;
     this.#cancelled = true;
-    if (this.#slot === null) {
-      if (this.#queue[kUnqueue](this)) this.#settle();
+    const worker = this.#host[kWorkerOf](this);
+    if (worker === null) {
+      if (this.#host[kUnqueue](this)) this.#settle();
       return;
     }
-    Atomics.store(this.#slot.signals, CANCELLED, this.#id);
-    this.#slot.wake();
+    Atomics.store(worker.signals, CANCELLED, this.id);
+    worker.wake();
     this.#bodyRoom?.();
   }
 
   abandon(error: Error): void {
     if (this.#settled) return;
-    if (this.#slot === null) {
-      this.#queue[kUnqueue](this);
-      this[kFailBeforeStart](error);
-    } else {
-      this.#slot.kill(error);
-    }
+    if (this.#host[kUnqueue](this)) this[kFailBeforeStart](error);
+    else this.#host[kWorkerOf](this)?.kill(error);
   }
 
   /** Run `listener` when the call is over, however it ended. */
@@ -154,14 +167,21 @@ export class GatewayCall implements CallHandle, SlotCall {
 
   /** The worker died during this call. */
   [kCrashed](error: Error): void {
+    this.#workerDone();
     if (this.#settled) return;
     this.#spec.sink.fail(error, this.#headSent);
     this.#settle();
   }
 
+  /** The worker took the call and waits for what did not fit its slot. */
+  #taken(slot: WorkerSlot): void {
+    if (this.#environToPost !== null) slot.post({ t: 'environ', id: this.id, environ: this.#environToPost });
+    if (this.#bodyToPump !== null) void this.#pumpBody(this.#bodyToPump, slot);
+  }
+
   // #region gateway-call-output
   /** Response output from the worker: hand it to the sink, then let the worker go on once the client took it. */
-  #output(message: OutMessage): void {
+  #output(message: OutMessage, slot: WorkerSlot | null): void {
     const { sink } = this.#spec;
     if (message.head !== null && !this.#cancelled) {
       this.#headSent = true;
@@ -169,9 +189,9 @@ export class GatewayCall implements CallHandle, SlotCall {
     }
     let room = true;
     if (!this.#cancelled) for (const chunk of message.chunks) room = sink.write(chunk) && room;
-    if (message.bytes > 0) {
-      if (room || this.#cancelled) this.#sent(message.bytes);
-      else this.#sentOnDrain(message.bytes);
+    if (message.bytes > 0 && slot !== null) {
+      if (room || this.#cancelled) this.#sent(message.bytes, slot);
+      else this.#sentOnDrain(message.bytes, slot);
     }
     if (message.done) this.#done(message.error);
   }
@@ -180,21 +200,20 @@ export class GatewayCall implements CallHandle, SlotCall {
    * Count `bytes` as sent once the client's buffer has drained. Several messages can
    * arrive while it is full; they share one drain listener rather than adding one each.
    */
-  #sentOnDrain(bytes: number): void {
+  #sentOnDrain(bytes: number, slot: WorkerSlot): void {
     const alreadyWaiting = this.#undrained > 0;
     this.#undrained += bytes;
     if (alreadyWaiting) return;
     this.#spec.sink.onDrain(() => {
       const drained = this.#undrained;
       this.#undrained = 0;
-      this.#sent(drained);
+      this.#sent(drained, slot);
     });
   }
 
   /** `bytes` reached the client: lower the in-flight count and wake a worker waiting on it. */
-  #sent(bytes: number): void {
-    const slot = this.#slot;
-    if (slot === null || slot.call !== this) return;
+  #sent(bytes: number, slot: WorkerSlot): void {
+    if (this.#over) return; // The worker has moved on; its count belongs to its next call.
     Atomics.sub(slot.signals, OUT_BYTES, bytes);
     Atomics.notify(slot.signals, OUT_BYTES);
   }
@@ -204,27 +223,26 @@ export class GatewayCall implements CallHandle, SlotCall {
     if (error !== null) sink.fail(revive(error), this.#headSent);
     else if (!this.#cancelled) sink.end();
     this.#settle();
-    this.#slot?.release();
   }
   // #endregion gateway-call-output
 
   // #region gateway-call-body
   /** Post the body in slices, staying at most BODY_HIGH_WATER bytes ahead of what the worker has read. */
-  async #pumpBody(body: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
+  async #pumpBody(body: Exclude<CallBody, null>, slot: WorkerSlot): Promise<void> {
     try {
       for await (const piece of body instanceof Uint8Array ? [body] : body) {
         for (let at = 0; at < piece.byteLength; at += BODY_SLICE) {
           if (this.#settled || this.#cancelled) return;
           const slice = ownCopy(piece.subarray(at, at + BODY_SLICE));
           this.#bodyInFlight += slice.byteLength;
-          this.#slot!.post({ t: 'body', id: this.#id, chunk: slice }, [slice.buffer as ArrayBuffer]);
+          slot.post({ t: 'body', id: this.id, chunk: slice }, [slice.buffer as ArrayBuffer]);
           if (this.#bodyInFlight > BODY_HIGH_WATER) await new Promise<void>((resolve) => (this.#bodyRoom = resolve));
         }
       }
     } catch {
       // The body stream failed (the client went away mid-upload): the application sees the end of the body.
     }
-    if (!this.#settled && !this.#cancelled) this.#slot!.post({ t: 'body', id: this.#id, chunk: null });
+    if (!this.#settled && !this.#cancelled) slot.post({ t: 'body', id: this.id, chunk: null });
   }
 
   #acked(bytes: number): void {
@@ -236,6 +254,13 @@ export class GatewayCall implements CallHandle, SlotCall {
     }
   }
   // #endregion gateway-call-body
+
+  /** The worker will not touch this call again: hand its queue slot back. */
+  #workerDone(): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#host[kCallOver](this);
+  }
 
   #settle(): void {
     this.#settled = true;

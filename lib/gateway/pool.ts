@@ -4,10 +4,13 @@
  * started with the pool, more made on demand up to `maxThreads`, and a first-in,
  * first-out queue for calls that arrive while every thread is busy.
  *
- * The pool only decides where each call runs. The thread is a `WorkerSlot`
- * (lib/gateway/slot.ts); the main thread's half of running a call, body in and
- * response out, is a `GatewayCall` (lib/gateway/call.ts). A slot tells the pool when it
- * is free again, or when its thread died, and the pool keeps itself at strength.
+ * Calls do not go to a thread: they go into the pool's call queue, in shared memory
+ * (lib/gateway/call-queue.ts), and each idle thread takes the oldest one, as the threads
+ * of Twisted's pool pull from its queue. A thread is a `WorkerSlot` (lib/gateway/slot.ts);
+ * the main thread's half of running a call, body in and response out, is a
+ * `GatewayCall` (lib/gateway/call.ts). The pool routes what the workers say to the calls,
+ * starts a thread when every thread has a call, fails the calls of a thread that died
+ * and starts another, and keeps calls beyond the queue's 64 slots in a list of its own.
  *
  * Twisted counterpart: `twisted.python.threadpool.ThreadPool(minthreads, maxthreads)`
  * with `start()`, `stop()` and a queue; `WSGIResource` calls `callInThread`. Loom
@@ -19,9 +22,11 @@
  */
 
 import { LoomError } from '../errors.ts';
-import { kFailBeforeStart, kSlotDied, kSlotFree, kUnqueue } from '../plumbing/symbols.ts';
-import { GatewayCall, type CallHandle, type CallQueue, type CallSpec } from './call.ts';
-import { WorkerSlot, type SlotOwner } from './slot.ts';
+import { kCallOver, kCrashed, kFailBeforeStart, kSlotDied, kSlotMessage, kUnqueue, kWorkerOf } from '../plumbing/symbols.ts';
+import { GatewayCall, type CallHandle, type CallHost, type CallSpec } from './call.ts';
+import { ANSWERED, CallQueue, QUEUED } from './call-queue.ts';
+import { readAnswer } from './frames.ts';
+import { WorkerSlot, type CallNews, type SlotOwner } from './slot.ts';
 
 /** Options for a {@link ThreadPool}. */
 export interface ThreadPoolOptions {
@@ -33,14 +38,19 @@ export interface ThreadPoolOptions {
 
 // #region gateway-pool
 /** Worker threads that run gateway applications. */
-export class ThreadPool implements SlotOwner, CallQueue {
+export class ThreadPool implements SlotOwner, CallHost {
   readonly minThreads: number;
   readonly maxThreads: number;
-  readonly #idle: WorkerSlot[] = [];
-  readonly #all = new Set<WorkerSlot>();
-  readonly #queue: GatewayCall[] = [];
+  /** The threads, by their number. */
+  readonly #workers = new Map<number, WorkerSlot>();
+  /** Every call handed over and not yet over, by id. */
+  readonly #calls = new Map<number, GatewayCall>();
+  /** Calls waiting for a free slot in the queue (more than 64 at once). */
+  readonly #waiting: GatewayCall[] = [];
+  #queue: CallQueue | null = null;
   #started = false;
   #nextId = 1;
+  #nextWorker = 1;
 
   constructor(options: ThreadPoolOptions = {}) {
     this.minThreads = count(options.minThreads, 1, 'minThreads', 0);
@@ -58,26 +68,30 @@ export class ThreadPool implements SlotOwner, CallQueue {
 
   /** Threads running now, busy or idle. */
   get threads(): number {
-    return this.#all.size;
+    return this.#workers.size;
   }
 
   /** Threads that have loaded their code and can take a call at once. */
   get readyThreads(): number {
     let count = 0;
-    for (const slot of this.#all) if (slot.isReady) count++;
+    for (const slot of this.#workers.values()) if (slot.isReady) count++;
     return count;
   }
 
   /** Calls waiting for a free thread. */
   get queued(): number {
-    return this.#queue.length;
+    let count = this.#waiting.length;
+    for (const call of this.#calls.values()) if (call.queueSlot >= 0 && this.#queue?.state(call.queueSlot) === QUEUED) count++;
+    return count;
   }
 
   /** Start `minThreads` threads. Calls can be dispatched from now on. */
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    while (this.#all.size < this.minThreads) this.#idle.push(this.#spawn());
+    this.#queue = new CallQueue();
+    this.#queue.onAnswers(() => this.#takeAnswers());
+    while (this.#workers.size < this.minThreads) this.#spawn();
   }
 
   /**
@@ -90,7 +104,7 @@ export class ThreadPool implements SlotOwner, CallQueue {
     // program does nothing but wait for them, something has to hold the event loop open.
     const holdOpen = setInterval(() => {}, 60_000);
     try {
-      await Promise.all([...this.#all].map((slot) => slot.ready));
+      await Promise.all([...this.#workers.values()].map((slot) => slot.ready));
     } finally {
       clearInterval(holdOpen);
     }
@@ -102,9 +116,10 @@ export class ThreadPool implements SlotOwner, CallQueue {
    */
   async stop(): Promise<void> {
     this.#started = false;
-    for (const call of this.#queue.splice(0)) call[kFailBeforeStart](poolStopped());
-    await Promise.all([...this.#all].map((slot) => slot.retire()));
-    this.#idle.length = 0;
+    for (const call of [...this.#calls.values()]) if (this[kUnqueue](call)) call[kFailBeforeStart](poolStopped());
+    await Promise.all([...this.#calls.values()].map((call) => new Promise<void>((resolve) => call.onSettled(resolve))));
+    await Promise.all([...this.#workers.values()].map((slot) => slot.retire()));
+    this.#queue?.close();
   }
 
   /** Run a call on a free thread, or queue it until one is free. */
@@ -115,40 +130,72 @@ export class ThreadPool implements SlotOwner, CallQueue {
       call[kFailBeforeStart](poolStopped());
       return call;
     }
-    const slot = this.#idle.pop() ?? (this.#all.size < this.maxThreads ? this.#spawn() : null);
-    if (slot === null) this.#queue.push(call);
-    else call.runOn(slot);
+    this.#calls.set(call.id, call);
+    // Forgotten once settled here and done with on the worker, whichever comes last.
+    call.onSettled(() => {
+      if (call.queueSlot < 0) this.#calls.delete(call.id);
+    });
+    if (this.#queue!.hasRoom) this.#hand(call);
+    else this.#waiting.push(call);
+    // Every thread has a call: start another, up to maxThreads.
+    if (this.#calls.size > this.#workers.size && this.#workers.size < this.maxThreads) this.#spawn();
     return call;
   }
   // #endregion gateway-pool
 
-  /** A slot finished its call: give it the next queued call, or make it idle. */
-  [kSlotFree](slot: WorkerSlot): void {
-    const next = this.#queue.shift();
-    if (next !== undefined) next.runOn(slot);
-    else this.#idle.push(slot);
+  /** News from a worker: hand it to the call it names. */
+  [kSlotMessage](slot: WorkerSlot, message: CallNews): void {
+    this.#calls.get(message.id)?.onMessage(message, slot);
   }
 
-  /** A queued call was cancelled before it started. */
-  [kUnqueue](call: GatewayCall): boolean {
-    const at = this.#queue.indexOf(call);
-    if (at >= 0) this.#queue.splice(at, 1);
-    return at >= 0;
-  }
-
-  /** A worker died (or was stopped on purpose): forget it, and keep the pool at strength. */
-  [kSlotDied](slot: WorkerSlot): void {
-    this.#all.delete(slot);
-    const at = this.#idle.indexOf(slot);
-    if (at >= 0) this.#idle.splice(at, 1);
+  /** A worker died (or was stopped on purpose): fail its calls, forget it, keep the pool at strength. */
+  [kSlotDied](slot: WorkerSlot, error: LoomError): void {
+    this.#workers.delete(slot.number);
+    const queue = this.#queue!;
+    for (const call of [...this.#calls.values()]) if (call.queueSlot >= 0 && queue.takenBy(call.queueSlot) === slot.number) call[kCrashed](error);
     if (!this.#started) return;
-    if (this.#queue.length > 0 || this.#all.size < this.minThreads) this[kSlotFree](this.#spawn());
+    if (this.#calls.size > this.#workers.size || this.#workers.size < this.minThreads) this.#spawn();
   }
 
-  #spawn(): WorkerSlot {
-    const slot = new WorkerSlot(this);
-    this.#all.add(slot);
-    return slot;
+  [kUnqueue](call: GatewayCall): boolean {
+    const waiting = this.#waiting.indexOf(call);
+    if (waiting >= 0) this.#waiting.splice(waiting, 1);
+    else if (call.queueSlot < 0 || !this.#queue!.withdraw(call.queueSlot)) return false;
+    this[kCallOver](call);
+    return true;
+  }
+
+  [kWorkerOf](call: GatewayCall): WorkerSlot | null {
+    if (call.queueSlot < 0) return null;
+    return this.#workers.get(this.#queue!.takenBy(call.queueSlot)) ?? null;
+  }
+
+  /** The call's queue slot is free again: it can carry the next waiting call. */
+  [kCallOver](call: GatewayCall): void {
+    if (call.queueSlot < 0) return;
+    this.#queue!.release(call.queueSlot);
+    call.queueSlot = -1;
+    if (call.settled) this.#calls.delete(call.id);
+    const next = this.#waiting.shift();
+    if (next !== undefined) this.#hand(next);
+  }
+
+  #hand(call: GatewayCall): void {
+    call.queueSlot = this.#queue!.push((slot) => call.writeInto(slot));
+  }
+
+  /** A worker rang: every call whose slot holds an answer gets it. */
+  #takeAnswers(): void {
+    const queue = this.#queue!;
+    for (const call of this.#calls.values()) {
+      const slot = call.queueSlot;
+      if (slot >= 0 && queue.state(slot) === ANSWERED) call.onMessage(readAnswer(call.id, queue.answer(slot)), null);
+    }
+  }
+
+  #spawn(): void {
+    const slot = new WorkerSlot(this, this.#nextWorker++, this.#queue!.shared);
+    this.#workers.set(slot.number, slot);
   }
 }
 

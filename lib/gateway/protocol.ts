@@ -17,6 +17,7 @@
  * with `reactor.callFromThread`. Tests: `test/gateway/pool.test.ts`.
  */
 
+import type { MessagePort } from 'node:worker_threads';
 import type { CgiEnviron, Header } from './spec.ts';
 
 /** Index in the shared Int32Array: bumped by main each time it posts body bytes or an end. */
@@ -35,24 +36,28 @@ export const BODY_HIGH_WATER = 1024 * 1024;
 /** Body pieces are posted in slices of at most this size; the worker acknowledges each. */
 export const BODY_SLICE = 64 * 1024;
 
-/** Main → worker: run an application. Posted as JSON text (see {@link encodeCall}). */
+/**
+ * Main → worker: run an application. Written into a queue slot as bytes
+ * ({@link writeCall}); the environ or the body go by the worker's port instead when they
+ * do not fit the slot, or when the body is still arriving.
+ */
 export interface CallMessage {
   readonly id: number;
   readonly module: string;
   readonly exportName: string;
-  readonly environ: CgiEnviron;
-  /** True when the request has no body; otherwise `body` messages follow, then an end. */
+  /** Null when the environ follows by the port, as an {@link EnvironMessage}. */
+  readonly environ: CgiEnviron | null;
+  /** The whole body, when it came in the slot (null when there is none, or it comes by the port). */
+  readonly body: Uint8Array | null;
+  /** True when the request has no more body than `body`; otherwise `body` messages follow, then an end. */
   readonly bodyEnd: boolean;
 }
 
-/** The call as the text that is posted. */
-export function encodeCall(call: CallMessage): string {
-  return JSON.stringify(call);
-}
-
-/** The call back from its text, on the worker. */
-export function decodeCall(text: string): CallMessage {
-  return JSON.parse(text) as CallMessage;
+/** Main → worker, after a `taken`: the environ that did not fit the slot, as JSON text. */
+export interface EnvironMessage {
+  readonly t: 'environ';
+  readonly id: number;
+  readonly environ: string;
 }
 
 /** Main → worker: more body, or its end (`chunk` null). */
@@ -62,8 +67,8 @@ export interface BodyMessage {
   readonly chunk: Uint8Array | null;
 }
 
-/** What a worker receives: a call (as its JSON text), or body for the call it runs. */
-export type ToWorker = string | BodyMessage;
+/** What a worker receives by its port, for the call it runs. */
+export type ToWorker = BodyMessage | EnvironMessage;
 
 /** An error as it crosses from the worker to main. */
 export interface SerializedError {
@@ -120,19 +125,32 @@ export interface LogMessage {
   readonly text: string;
 }
 
+/** Worker → main: the worker took call `id` from the queue, and waits for its environ or body by the port. */
+export interface TakenMessage {
+  readonly t: 'taken';
+  readonly id: number;
+}
+
 /** Worker → main, once: the worker's code is loaded and it can take calls. */
 export interface ReadyMessage {
   readonly t: 'ready';
 }
 
 /** What main receives: a small output message as its text, or one of the objects. */
-export type FromWorker = string | OutMessage | AckMessage | LogMessage | ReadyMessage;
+export type FromWorker = string | OutMessage | AckMessage | LogMessage | TakenMessage | ReadyMessage;
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerBoot {
-  /** The worker's module (lib/gateway/worker.ts), loaded by boot.mjs. */
-  readonly entry: string;
+  /** The worker's port for the slow path: bodies that stream, big output, logs. */
+  readonly port: MessagePort;
+  /** Its counters (BODY_SEQ, OUT_BYTES, CANCELLED). */
   readonly signals: SharedArrayBuffer;
+  /** The pool's call queue (lib/gateway/call-queue.ts). */
+  readonly queue: SharedArrayBuffer;
+  /** This worker's number in its pool, 1 and up. */
+  readonly worker: number;
+  /** tsx's loader, registered the first time an application is TypeScript. */
+  readonly tsx: string;
 }
 
 /** Turn a thrown value into something that can be posted. */

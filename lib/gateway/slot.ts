@@ -1,13 +1,13 @@
 /**
  * @module
- * One worker thread of a gateway `ThreadPool`: the thread itself, the port it talks on,
- * the shared counters it waits on, and the call it is running, if any.
+ * One worker thread of a gateway `ThreadPool`: the thread itself, its number in the
+ * pool, the port it talks on and the shared counters it waits on.
  *
- * A slot lives as long as its thread. It says when the thread has loaded its code
- * (`ready`), hands each message from the worker to its current call, and tells its pool
- * when the call is over (the slot is free) or when the thread has died (the pool forgets
- * the slot and starts another). A thread that dies mid-call fails that call with
- * `LOOM_ERR_WORKER_CRASHED`.
+ * A slot lives as long as its thread. The thread takes its calls from the pool's call
+ * queue by itself (lib/gateway/call-queue.ts); the slot is the main thread's handle on
+ * it: it says when the thread has loaded its code (`ready`), hands each message the
+ * worker posts to its pool, which routes it to the call it names, wakes the thread when
+ * something it waits on has changed, and tells the pool when the thread has died.
  *
  * Twisted counterpart: one of the `threading.Thread`s a `twisted.python.threadpool.ThreadPool`
  * starts (`ThreadPool.startAWorker`). Loom differs: a worker thread is a whole JavaScript
@@ -18,28 +18,21 @@
 
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { LoomError } from '../errors.ts';
-import { kCrashed, kSlotDied, kSlotFree } from '../plumbing/symbols.ts';
+import { kSlotDied, kSlotMessage } from '../plumbing/symbols.ts';
 import {
   BODY_SEQ, OUT_BYTES, SIGNAL_SLOTS, decodeOut,
-  type AckMessage, type FromWorker, type LogMessage, type OutMessage, type ToWorker,
+  type AckMessage, type FromWorker, type LogMessage, type OutMessage, type TakenMessage, type ToWorker, type WorkerBoot,
 } from './protocol.ts';
+
+/** A message from a worker about one of its calls. */
+export type CallNews = OutMessage | AckMessage | LogMessage | TakenMessage;
 
 /** What a slot tells its pool. */
 export interface SlotOwner {
-  /** The slot's call is over: give it another, or keep it idle. */
-  [kSlotFree](slot: WorkerSlot): void;
-  /** The slot's thread has died (or was stopped on purpose). */
-  [kSlotDied](slot: WorkerSlot): void;
-}
-
-/** The call a slot runs, as the slot sees it. */
-export interface SlotCall {
-  /** A message from the worker about a call. */
-  onMessage(message: OutMessage | AckMessage | LogMessage): void;
-  /** The thread died while running this call. */
-  [kCrashed](error: Error): void;
-  /** Run `listener` once the call is over, however it ended. */
-  onSettled(listener: () => void): void;
+  /** The worker posted news of a call; the owner knows which call has that id. */
+  [kSlotMessage](slot: WorkerSlot, message: CallNews): void;
+  /** The slot's thread has died (or was stopped on purpose); `error` says why. */
+  [kSlotDied](slot: WorkerSlot, error: LoomError): void;
 }
 
 const WORKER_ENTRY = new URL('./worker.ts', import.meta.url).href;
@@ -47,27 +40,29 @@ const BOOT = new URL('./boot.mjs', import.meta.url);
 
 /** One worker thread, its port and its shared counters. */
 export class WorkerSlot {
+  /** This thread's number in its pool, 1 and up: what the call queue records as the taker of a call. */
+  readonly number: number;
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly signals: Int32Array;
-  /** The call running on this thread, or null while it is idle. */
-  call: SlotCall | null = null;
   /** Resolves once the worker has loaded its code (or has died trying). */
   readonly ready: Promise<void>;
   #isReady = false;
   #markReady: () => void = () => {};
   readonly #owner: SlotOwner;
   #exited = false;
-  #retiring: Promise<void> | null = null;
 
-  constructor(owner: SlotOwner) {
+  /** Start worker thread `number` of a pool whose call queue is `queue`. */
+  constructor(owner: SlotOwner, number: number, queue: SharedArrayBuffer) {
     this.#owner = owner;
+    this.number = number;
     this.ready = new Promise<void>((resolve) => (this.#markReady = resolve));
     const shared = new SharedArrayBuffer(SIGNAL_SLOTS * 4);
     this.signals = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(BOOT, { workerData: { entry: WORKER_ENTRY, port: port2, signals: shared }, transferList: [port2] });
+    const boot: WorkerBoot & { entry: string } = { entry: WORKER_ENTRY, port: port2, signals: shared, queue, worker: number, tsx: '' };
+    this.worker = new Worker(BOOT, { workerData: boot, transferList: [port2] });
     this.port.on('message', (message: FromWorker) => this.#message(message));
     // The pool must not keep a finished program alive; a server's own socket does that.
     this.worker.unref();
@@ -79,6 +74,11 @@ export class WorkerSlot {
   /** True once the thread has loaded its code and can take a call at once. */
   get isReady(): boolean {
     return this.#isReady;
+  }
+
+  /** True once the thread has exited. */
+  get exited(): boolean {
+    return this.#exited;
   }
 
   /** Post `message` to the worker and bump the counter it may be waiting on. */
@@ -94,47 +94,32 @@ export class WorkerSlot {
     Atomics.notify(this.signals, OUT_BYTES);
   }
 
-  /** The call is over: the slot can take another. */
-  release(): void {
-    this.call = null;
-    Atomics.store(this.signals, OUT_BYTES, 0);
-    if (this.#retiring === null && !this.#exited) this.#owner[kSlotFree](this);
+  /** Stop the thread (its pool has waited for its calls to end). */
+  async retire(): Promise<void> {
+    await this.worker.terminate().catch(() => {});
   }
 
-  /** Stop the thread once its call (if any) is done. */
-  retire(): Promise<void> {
-    this.#retiring ??= new Promise<void>((resolve) => {
-      const end = (): void => void this.worker.terminate().then(() => resolve(), () => resolve());
-      if (this.call === null || this.#exited) end();
-      else this.call.onSettled(end);
-    });
-    return this.#retiring;
-  }
-
-  /** Stop the thread now, failing its call. */
+  /** Stop the thread now, failing its calls with `error`. */
   kill(error: Error): void {
     this.#died(error);
     void this.worker.terminate();
   }
 
   #message(message: FromWorker): void {
-    if (typeof message === 'string') this.call?.onMessage(decodeOut(message));
+    if (typeof message === 'string') this.#owner[kSlotMessage](this, decodeOut(message));
     else if (message.t === 'ready') {
       this.#isReady = true;
       this.#markReady();
-    } else this.call?.onMessage(message);
+    } else this.#owner[kSlotMessage](this, message);
   }
 
   #died(error: Error): void {
     if (this.#exited) return;
     this.#exited = true;
     this.#markReady(); // Nobody waiting for this thread should wait forever.
-    const call = this.call;
-    this.call = null;
+    this.port.close();
     const crash = error instanceof LoomError ? error
       : new LoomError('LOOM_ERR_WORKER_CRASHED', `The worker thread running the gateway application died: ${error.message}`, { cause: error });
-    call?.[kCrashed](crash);
-    this.port.close();
-    this.#owner[kSlotDied](this);
+    this.#owner[kSlotDied](this, crash);
   }
 }

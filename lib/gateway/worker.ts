@@ -1,76 +1,88 @@
 /**
  * @module
- * The code that runs in each worker thread of a gateway `ThreadPool`: it loads
- * applications, runs one call at a time, reads the body with blocking waits and posts
- * the response back with backpressure.
+ * The code that runs in each worker thread of a gateway `ThreadPool`: it takes calls
+ * from the pool's call queue, runs each one to its end, reads the body with blocking
+ * waits and sends the response back with backpressure.
  *
- * A call runs synchronously from start to end, so while it runs this thread's event
- * loop is not turning: every message for the call is taken off the port by hand
- * (`receiveMessageOnPort`), and waiting is `Atomics.wait` on the shared counters of
- * lib/gateway/protocol.ts. Only loading an application's module is asynchronous, once
- * per module.
+ * The thread's life is one loop: take the oldest queued call (sleeping in
+ * `Atomics.wait` while there is none: lib/gateway/call-queue.ts), run it, answer, take
+ * the next. A call runs synchronously from start to end, so while it runs (and while the
+ * thread sleeps) this thread's event loop is not turning: every message for the call is
+ * taken off the port by hand (`receiveMessageOnPort`), and waiting is `Atomics.wait` on
+ * the shared counters of lib/gateway/protocol.ts. Only loading an application's module
+ * is asynchronous, once per module.
+ *
+ * A small answer (the whole response, when nothing was sent before the end and it fits)
+ * goes back in the call's queue slot. Anything else, a streamed body, output flushed
+ * while the application runs, a line written to `gateway.errors`, goes by the port, and
+ * from then on the rest of that call does too, so the main thread sees it in order.
  *
  * Twisted counterpart: the body of `twisted.web.wsgi._WSGIResponse.run`, which Twisted
  * runs in a pool thread and which hops to the reactor with `blockingCallFromThread` for
  * every write. Loom differs: a write does not wait for the client, only for the
  * response bytes in flight to drop under 256 KiB, so a streaming application is not
  * slowed to one round trip per chunk.
- * Tests: `test/gateway/pool.test.ts`, `test/gateway/resource.test.ts`.
+ * Tests: `test/gateway/pool.test.ts`, `test/gateway/call.test.ts`, `test/gateway/resource.test.ts`.
  */
 
 import { pathToFileURL } from 'node:url';
-import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { LoomError } from '../errors.ts';
 import { exportNames, exportOf } from '../plumbing/module-export.ts';
+import { CallTaker } from './call-queue.ts';
 import { completeEnviron } from './environ.ts';
+import { TooBig, readCall, writeAnswer } from './frames.ts';
 import { ApplicationRun, type ResponseOutput } from './handler.ts';
 import { BlockingInput, LogErrorStream } from './input.ts';
 import {
-  BODY_SEQ, BODY_SLICE, CANCELLED, OUT_BYTES, OUT_HIGH_WATER, SMALL_OUTPUT, decodeCall, encodeOut, serializeError,
-  type CallMessage, type FromWorker, type OutMessage, type ToWorker,
+  BODY_SEQ, BODY_SLICE, CANCELLED, OUT_BYTES, OUT_HIGH_WATER, SMALL_OUTPUT, encodeOut, serializeError,
+  type CallMessage, type FromWorker, type OutMessage, type ToWorker, type WorkerBoot,
 } from './protocol.ts';
-import type { Application, Header } from './spec.ts';
+import type { Application, CgiEnviron, Header } from './spec.ts';
 
-const { port, signals } = workerData as { port: MessagePort; signals: SharedArrayBuffer };
+const { port, signals, queue, worker } = workerData as WorkerBoot;
 const sig = new Int32Array(signals);
+const taker = new CallTaker(queue, worker);
 const FLAGS = { multithread: true, multiprocess: false, runOnce: false } as const;
 
 /** Applications already loaded, by `module#export`. */
 const apps = new Map<string, Application>();
 
-/** The call being run, and what has arrived of its body. */
+/** The call being run, and what has arrived of its body by the port. */
 let current = -1;
+let inlineBody: Uint8Array | null = null;
 const bodyQueue: Uint8Array[] = [];
 let bodyEnded = true;
+let environText: string | null = null;
 
-port.on('message', (message: ToWorker) => {
-  if (typeof message === 'string') void startCall(decodeCall(message));
-  else if (message.id === current) takeBody(message.chunk);
-  // Anything else belongs to a call that is over (its body came after it finished).
-});
-post({ t: 'ready' });
-
-async function startCall(call: CallMessage): Promise<void> {
+/** Run the call in queue slot `slot`, and answer it. */
+async function serve(slot: number): Promise<void> {
+  const call = readCall(taker.call(slot));
   current = call.id;
   bodyQueue.length = 0;
   bodyEnded = call.bodyEnd;
+  inlineBody = call.body;
+  Atomics.store(sig, OUT_BYTES, 0);
+  const output = new WorkerOutput(call.id, slot);
+  // What did not fit the slot comes by the port: say so, then wait for it.
+  if (call.environ === null || !call.bodyEnd) output.post({ t: 'taken', id: call.id });
+  const environ = call.environ ?? waitForEnviron(call.id);
   let app: Application;
   try {
     app = apps.get(`${call.module}#${call.exportName}`) ?? await loadApp(call.module, call.exportName);
   } catch (error) {
-    post({ t: 'out', id: call.id, head: null, chunks: [], bytes: 0, done: true, error: serializeError(error) });
+    output.finish(error);
     return;
   }
-  runCall(call, app);
+  runCall(call, environ, app, output);
 }
 
 // #region gateway-worker-run
 /** Run one call to the end, synchronously. */
-function runCall(call: CallMessage, app: Application): void {
+function runCall(call: CallMessage, cgi: CgiEnviron, app: Application, output: WorkerOutput): void {
   const id = call.id;
-  const output = new PortOutput(id);
-  const errors = new LogErrorStream((text) => post({ t: 'log', id, text }));
-  const environ = completeEnviron(call.environ, new BlockingInput(() => pullBody(id)), errors, FLAGS);
+  const errors = new LogErrorStream((text) => output.post({ t: 'log', id, text }));
+  const environ = completeEnviron(cgi, new BlockingInput(() => pullBody(id, output)), errors, FLAGS);
   const run = new ApplicationRun(app, environ, output);
   let failure: unknown = null;
   try {
@@ -92,34 +104,52 @@ function runCall(call: CallMessage, app: Application): void {
  * at the end of the body, and also when the client has gone away (nobody will send the
  * rest).
  */
-function pullBody(id: number): Uint8Array | null {
+function pullBody(id: number, output: WorkerOutput): Uint8Array | null {
+  if (inlineBody !== null) {
+    const body = inlineBody; // It came in the slot: nothing to acknowledge.
+    inlineBody = null;
+    return body;
+  }
   for (;;) {
     const chunk = bodyQueue.shift();
     if (chunk !== undefined) {
-      if (chunk.byteLength > 0) post({ t: 'ack', id, bytes: chunk.byteLength });
+      if (chunk.byteLength > 0) output.post({ t: 'ack', id, bytes: chunk.byteLength });
       return chunk;
     }
     if (bodyEnded || isCancelled(id)) return null;
+    waitForPort(() => bodyQueue.length > 0 || bodyEnded || isCancelled(id));
+  }
+}
+// #endregion gateway-worker-pull-body
+
+/** The environ main posts when it did not fit the call's slot. */
+function waitForEnviron(id: number): CgiEnviron {
+  environText = null;
+  waitForPort(() => environText !== null || isCancelled(id));
+  return environText === null ? {} : (JSON.parse(environText) as CgiEnviron);
+}
+
+/** Take messages off the port until `done()`, sleeping on BODY_SEQ while there are none. */
+function waitForPort(done: () => boolean): void {
+  for (;;) {
     // Read the counter before looking at the port: if main posts in between, the
     // counter will have moved and the wait returns at once instead of sleeping.
     const seen = Atomics.load(sig, BODY_SEQ);
     drainPort();
-    if (bodyQueue.length === 0 && !bodyEnded && !isCancelled(id)) Atomics.wait(sig, BODY_SEQ, seen);
+    if (done()) return;
+    Atomics.wait(sig, BODY_SEQ, seen);
   }
 }
-// #endregion gateway-worker-pull-body
 
 /** Take every message waiting on the port (the event loop is not turning during a call). */
 function drainPort(): void {
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
     const message = m.message as ToWorker;
-    if (typeof message !== 'string' && message.id === current) takeBody(message.chunk);
+    if (message.id !== current) continue; // For a call that is over (its body came after it finished).
+    if (message.t === 'environ') environText = message.environ;
+    else if (message.chunk === null) bodyEnded = true;
+    else bodyQueue.push(message.chunk);
   }
-}
-
-function takeBody(chunk: Uint8Array | null): void {
-  if (chunk === null) bodyEnded = true;
-  else bodyQueue.push(chunk);
 }
 
 function isCancelled(id: number): boolean {
@@ -128,18 +158,24 @@ function isCancelled(id: number): boolean {
 
 // #region gateway-worker-output
 /**
- * Response output for one call: the status, headers and chunks gather in one message,
- * posted at each flush, so a small answer crosses to main as a single message. After
- * posting, the worker waits while too many bytes are still on their way to the client.
+ * Response output for one call. The status, headers and chunks gather until a flush or
+ * the end. At the end, a call that has sent nothing by the port writes its whole answer
+ * into its queue slot, if it fits, and rings main: one hop for a small response. At a
+ * flush (a streamed chunk, a `write()`), what gathered is posted by the port, and then
+ * the worker waits while too many bytes are still on their way to the client.
  */
-class PortOutput implements ResponseOutput {
+class WorkerOutput implements ResponseOutput {
   readonly #id: number;
+  readonly #slot: number;
   #head: OutMessage['head'] = null;
   #chunks: Uint8Array[] = [];
   #bytes = 0;
+  /** True once anything of this call went by the port: the rest must follow it there, in order. */
+  #byPort = false;
 
-  constructor(id: number) {
+  constructor(id: number, slot: number) {
     this.#id = id;
+    this.#slot = slot;
   }
 
   head(code: number, reason: string, headers: Header[]): void {
@@ -154,19 +190,40 @@ class PortOutput implements ResponseOutput {
 
   flush(): void {
     if (this.#head === null && this.#chunks.length === 0) return;
-    this.#post(false, null);
+    this.#postOut(false, null);
     this.#waitForRoom();
   }
 
-  /** Post what is left, and the end of the call. */
+  /** Send what is left, and the end of the call. */
   finish(failure: unknown): void {
-    this.#post(true, failure === null ? null : serializeError(failure));
+    const error = failure === null ? null : serializeError(failure);
+    if (!this.#byPort && this.#answerInSlot(error)) return;
+    this.#postOut(true, error);
   }
 
-  #post(done: boolean, error: OutMessage['error']): void {
+  /** Post a message about this call by the port. */
+  post(message: FromWorker): void {
+    this.#byPort = true;
+    port.postMessage(message);
+  }
+
+  #answerInSlot(error: OutMessage['error']): boolean {
+    let length: number;
+    try {
+      length = writeAnswer(taker.slot(this.#slot), this.#head, this.#chunks, this.#bytes, error);
+    } catch (tooBig) {
+      if (tooBig instanceof TooBig) return false;
+      throw tooBig;
+    }
+    taker.answered(this.#slot, length);
+    return true;
+  }
+
+  #postOut(done: boolean, error: OutMessage['error']): void {
     const chunks = this.#chunks;
     if (this.#bytes > 0) Atomics.add(sig, OUT_BYTES, this.#bytes);
     const message: OutMessage = { t: 'out', id: this.#id, head: this.#head, chunks, bytes: this.#bytes, done, error };
+    this.#byPort = true;
     if (this.#bytes <= SMALL_OUTPUT) port.postMessage(encodeOut(message));
     else port.postMessage(message, chunks.map((c) => c.buffer as ArrayBuffer));
     this.#head = null;
@@ -214,3 +271,8 @@ async function loadApp(module: string, exportName: string): Promise<Application>
   return app as Application;
 }
 // #endregion gateway-worker-load-app
+
+// The thread's whole life, started last so that every class above exists: say it is
+// ready, then take calls, one after another, for as long as the thread lives.
+post({ t: 'ready' });
+for (;;) await serve(taker.take());

@@ -30,13 +30,17 @@ export const kUseClock: unique symbol = Symbol('loom.accessLog.useClock');
 export const kResolve: unique symbol = Symbol('loom.finishNotice.resolve');
 /** `FinishNotice`: settle it, the client went away. Used by `Request`. */
 export const kReject: unique symbol = Symbol('loom.finishNotice.reject');
-/** `ThreadPool` (lib/gateway/pool.ts): a worker slot finished its call and can take the next. Used by `WorkerSlot` (lib/gateway/slot.ts). */
-export const kSlotFree: unique symbol = Symbol('loom.threadPool.slotFree');
-/** `ThreadPool`: a worker slot's thread died or was stopped; forget it and keep the pool at strength. Used by `WorkerSlot`. */
+/** `ThreadPool` (lib/gateway/pool.ts): a worker posted news of a call; route it to the call. Used by `WorkerSlot` (lib/gateway/slot.ts). */
+export const kSlotMessage: unique symbol = Symbol('loom.threadPool.slotMessage');
+/** `ThreadPool`: a worker slot's thread died or was stopped; fail its calls, keep the pool at strength. Used by `WorkerSlot`. */
 export const kSlotDied: unique symbol = Symbol('loom.threadPool.slotDied');
 /** `ThreadPool`: take a call that never started out of the queue. Used by `GatewayCall` (lib/gateway/call.ts). */
 export const kUnqueue: unique symbol = Symbol('loom.threadPool.unqueue');
 /** `GatewayCall` (lib/gateway/call.ts): fail a call that never reached a worker. Used by `ThreadPool`. */
 export const kFailBeforeStart: unique symbol = Symbol('loom.gatewayCall.failBeforeStart');
-/** `GatewayCall`: the worker running it died. Used by `WorkerSlot` (lib/gateway/slot.ts). */
+/** `GatewayCall`: the worker running it died. Used by `ThreadPool`. */
 export const kCrashed: unique symbol = Symbol('loom.gatewayCall.crashed');
+/** `ThreadPool`: the worker running a call, or null while the call waits in the queue. Used by `GatewayCall`. */
+export const kWorkerOf: unique symbol = Symbol('loom.threadPool.workerOf');
+/** `ThreadPool`: a call's worker is done with it; free its queue slot. Used by `GatewayCall`. */
+export const kCallOver: unique symbol = Symbol('loom.threadPool.callOver');

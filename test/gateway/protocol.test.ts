@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoomError } from '../../lib/errors.ts';
-import { decodeCall, decodeOut, encodeCall, encodeOut, serializeError } from '../../lib/gateway/protocol.ts';
+import { decodeOut, encodeOut, serializeError } from '../../lib/gateway/protocol.ts';
 
 describe('serializeError', () => {
   it('keeps the name, message, stack and Loom code of an error, so it can be rebuilt on the main thread', () => {
@@ -11,15 +11,6 @@ describe('serializeError', () => {
   it('turns a thrown value that is not an Error into a message', () => {
     expect(serializeError('just a string')).toEqual({ name: 'Error', message: 'just a string', stack: undefined, code: undefined });
     expect(structuredClone(serializeError(new TypeError('x'))).name).toBe('TypeError');
-  });
-});
-
-describe('encodeCall / decodeCall', () => {
-  it('carry the call as text and give back the same call, environ and all', () => {
-    const call = { id: 7, module: '/apps/a.ts', exportName: 'app', environ: { REQUEST_METHOD: 'GET', PATH_INFO: '/a\u0000b/é' }, bodyEnd: true };
-    const text = encodeCall(call);
-    expect(typeof text).toBe('string');
-    expect(decodeCall(text)).toEqual(call);
   });
 });
 

@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { isLoomError } from '../../lib/errors.ts';
-import { kCrashed, kSlotDied, kSlotFree } from '../../lib/plumbing/symbols.ts';
-import { WorkerSlot, type SlotCall, type SlotOwner } from '../../lib/gateway/slot.ts';
+import { isLoomError, type LoomError } from '../../lib/errors.ts';
+import { kSlotDied, kSlotMessage } from '../../lib/plumbing/symbols.ts';
+import { CallQueue } from '../../lib/gateway/call-queue.ts';
+import { WorkerSlot, type CallNews, type SlotOwner } from '../../lib/gateway/slot.ts';
 
 /** A pool stand-in that records what its slots tell it. */
 class Owner implements SlotOwner {
-  readonly freed: WorkerSlot[] = [];
-  readonly died: WorkerSlot[] = [];
+  readonly news: CallNews[] = [];
+  readonly died: { slot: WorkerSlot; error: LoomError }[] = [];
   #onDied: (() => void) | null = null;
 
-  [kSlotFree](slot: WorkerSlot): void {
-    this.freed.push(slot);
+  [kSlotMessage](_slot: WorkerSlot, message: CallNews): void {
+    this.news.push(message);
   }
 
-  [kSlotDied](slot: WorkerSlot): void {
-    this.died.push(slot);
+  [kSlotDied](slot: WorkerSlot, error: LoomError): void {
+    this.died.push({ slot, error });
     this.#onDied?.();
   }
 
@@ -24,63 +25,36 @@ class Owner implements SlotOwner {
   }
 }
 
-/** A call stand-in: records a crash, and settles when the test says so. */
-class FakeCall implements SlotCall {
-  crash: Error | null = null;
-  settledListeners: (() => void)[] = [];
-  onMessage(): void {}
-  [kCrashed](error: Error): void {
-    this.crash = error;
-  }
-  onSettled(listener: () => void): void {
-    this.settledListeners.push(listener);
-  }
-}
-
 describe('WorkerSlot', () => {
+  const queue = new CallQueue();
+
   it('says when its thread has loaded its code, and reports the thread gone once retired', async () => {
     const owner = new Owner();
-    const slot = new WorkerSlot(owner);
+    const slot = new WorkerSlot(owner, 1, queue.shared);
     expect(slot.isReady).toBe(false); // Booting a thread takes a while.
     await slot.ready;
     expect(slot.isReady).toBe(true);
     await slot.retire();
     await owner.death();
-    expect(owner.died).toEqual([slot]);
+    expect(owner.died.map((d) => d.slot)).toEqual([slot]);
+    expect(slot.exited).toBe(true);
   });
 
-  it('tells its owner it is free when its call is released, and forgets the call', async () => {
+  it('reports a thread stopped by kill() as crashed, with the reason given, once', async () => {
     const owner = new Owner();
-    const slot = new WorkerSlot(owner);
-    slot.call = new FakeCall();
-    slot.release();
-    expect([slot.call, owner.freed]).toEqual([null, [slot]]);
-    await slot.retire();
-  });
-
-  it('fails the running call with LOOM_ERR_WORKER_CRASHED when the thread dies, then reports itself dead', async () => {
-    const owner = new Owner();
-    const slot = new WorkerSlot(owner);
-    const call = new FakeCall();
-    slot.call = call;
+    const slot = new WorkerSlot(owner, 2, queue.shared);
     slot.kill(new Error('stopped by the test'));
-    expect(isLoomError(call.crash, 'LOOM_ERR_WORKER_CRASHED')).toBe(true);
-    expect(call.crash?.message).toContain('stopped by the test');
-    expect(owner.died).toEqual([slot]);
+    slot.kill(new Error('again'));
+    expect(owner.died).toHaveLength(1);
+    expect(isLoomError(owner.died[0]!.error, 'LOOM_ERR_WORKER_CRASHED')).toBe(true);
+    expect(owner.died[0]!.error.message).toContain('stopped by the test');
   });
 
-  it('waits for the running call to settle before it stops the thread on retire', async () => {
+  it('keeps a Loom error it is killed with as it is (a timeout stays a timeout)', async () => {
     const owner = new Owner();
-    const slot = new WorkerSlot(owner);
-    await slot.ready;
-    const call = new FakeCall();
-    slot.call = call;
-    const retired = slot.retire();
-    expect(call.settledListeners).toHaveLength(1); // Not stopped yet: it waits for the call.
-    expect(owner.died).toEqual([]);
-    call.settledListeners[0]!();
-    await retired;
-    await owner.death();
-    expect(owner.died).toEqual([slot]);
+    const slot = new WorkerSlot(owner, 3, queue.shared);
+    const { LoomError } = await import('../../lib/errors.ts');
+    slot.kill(new LoomError('LOOM_ERR_GATEWAY_TIMEOUT', 'too slow', { status: 504 }));
+    expect(owner.died[0]!.error.code).toBe('LOOM_ERR_GATEWAY_TIMEOUT');
   });
 });

@@ -1,0 +1,232 @@
+/**
+ * @module
+ * A call and its answer as bytes in a slot of the call queue (lib/gateway/call-queue.ts):
+ * what the main thread writes for a worker to read, and what the worker writes back.
+ *
+ * The layout is plain: numbers are 32-bit little-endian, strings are a byte length and
+ * UTF-8 bytes, bytes are a length and the bytes. A call is its id, a flags byte, the
+ * application's module and export, the environ as name-value pairs, and the body when it
+ * is small and all here. An answer is what one `OutMessage` carries: the status line and
+ * headers (if the application got that far), the body, and the error (if it failed).
+ * Writing stops with {@link TooBig} when the slot is full; the caller then sends that
+ * part by the worker's port instead. The previous design posted the call as JSON text
+ * (the structured-clone copy of an object was slower still); bytes written in place are
+ * cheaper than either, and reading them is one `toString` per string.
+ *
+ * Twisted counterpart: none; a Python thread is handed the environ dict itself.
+ * Tests: `test/gateway/frames.test.ts`.
+ */
+
+import type { CallMessage, OutMessage, SerializedError } from './protocol.ts';
+import type { CgiEnviron, Header } from './spec.ts';
+
+/** Thrown by a writer when the slot has no room for what is written next. */
+export class TooBig extends Error {}
+
+const ENVIRON_HERE = 1;
+const BODY_HERE = 2;
+const BODY_END = 4;
+const HAS_HEAD = 1;
+const HAS_ERROR = 2;
+const HAS_STACK = 4;
+const HAS_CODE = 8;
+
+/** Writes numbers, strings and bytes one after another into a buffer. */
+class FrameWriter {
+  readonly #buffer: Buffer;
+  at = 0;
+
+  constructor(buffer: Buffer) {
+    this.#buffer = buffer;
+  }
+
+  u32(n: number): void {
+    if (this.at + 4 > this.#buffer.length) throw new TooBig();
+    this.#buffer.writeUInt32LE(n, this.at);
+    this.at += 4;
+  }
+
+  u8(n: number): void {
+    if (this.at + 1 > this.#buffer.length) throw new TooBig();
+    this.#buffer[this.at++] = n;
+  }
+
+  string(text: string): void {
+    const room = this.#buffer.length - this.at - 4;
+    // Three bytes per UTF-16 unit at most: only a long string needs measuring first.
+    if (text.length * 3 > room && Buffer.byteLength(text) > room) throw new TooBig();
+    const n = this.#buffer.write(text, this.at + 4, 'utf8');
+    this.u32(n);
+    this.at += n;
+  }
+
+  bytes(chunks: readonly Uint8Array[], total: number): void {
+    if (this.at + 4 + total > this.#buffer.length) throw new TooBig();
+    this.u32(total);
+    for (const chunk of chunks) {
+      this.#buffer.set(chunk, this.at);
+      this.at += chunk.byteLength;
+    }
+  }
+}
+
+/** Reads what a {@link FrameWriter} wrote, in the same order. */
+class FrameReader {
+  readonly #buffer: Buffer;
+  #at = 0;
+
+  constructor(buffer: Buffer) {
+    this.#buffer = buffer;
+  }
+
+  u32(): number {
+    const n = this.#buffer.readUInt32LE(this.#at);
+    this.#at += 4;
+    return n;
+  }
+
+  u8(): number {
+    return this.#buffer[this.#at++]!;
+  }
+
+  string(): string {
+    const n = this.u32();
+    this.#at += n;
+    return this.#buffer.toString('utf8', this.#at - n, this.#at);
+  }
+
+  /** The bytes, copied out: the slot they lie in is reused once the call is over. */
+  bytes(): Buffer {
+    const n = this.u32();
+    const copy = Buffer.allocUnsafe(n);
+    this.#buffer.copy(copy, 0, this.#at, this.#at + n);
+    this.#at += n;
+    return copy;
+  }
+}
+
+/** What {@link writeCall} managed to put in the slot. */
+export interface WrittenCall {
+  readonly length: number;
+  /** False: the environ did not fit, and must follow by the port. */
+  readonly environHere: boolean;
+  /** False: there was a body and it did not fit (or was not all here), and must follow by the port. */
+  readonly bodyHere: boolean;
+}
+
+/**
+ * Write a call into `slot`: its id, the application's name, then the environ and the
+ * body when they fit. `call.body` is the body when it is all here (null otherwise), and
+ * `call.bodyEnd` says there is no more body than that.
+ */
+export function writeCall(slot: Buffer, call: CallMessage): WrittenCall {
+  const out = new FrameWriter(slot);
+  out.u32(call.id);
+  const flagsAt = out.at;
+  out.u8(0);
+  out.string(call.module);
+  out.string(call.exportName);
+  let flags = 0;
+  const environAt = out.at;
+  if (call.environ !== null && fits(() => writeEnviron(out, call.environ!))) flags |= ENVIRON_HERE;
+  else out.at = environAt;
+  const bodyAt = out.at;
+  if (call.body !== null && fits(() => out.bytes([call.body!], call.body!.byteLength))) flags |= BODY_HERE;
+  else out.at = bodyAt;
+  const bodyHere = call.body === null ? call.bodyEnd : (flags & BODY_HERE) !== 0;
+  if (bodyHere && call.bodyEnd) flags |= BODY_END;
+  slot[flagsAt] = flags;
+  return { length: out.at, environHere: (flags & ENVIRON_HERE) !== 0, bodyHere };
+}
+
+/** Read a call from the bytes {@link writeCall} wrote. */
+export function readCall(frame: Buffer): CallMessage {
+  const input = new FrameReader(frame);
+  const id = input.u32();
+  const flags = input.u8();
+  const module = input.string();
+  const exportName = input.string();
+  let environ: CgiEnviron | null = null;
+  if ((flags & ENVIRON_HERE) !== 0) {
+    environ = {};
+    for (let n = input.u32(); n > 0; n--) environ[input.string()] = input.string();
+  }
+  const body = (flags & BODY_HERE) !== 0 ? input.bytes() : null;
+  return { id, module, exportName, environ, body, bodyEnd: (flags & BODY_END) !== 0 };
+}
+
+function writeEnviron(out: FrameWriter, environ: CgiEnviron): void {
+  const keys = Object.keys(environ);
+  out.u32(keys.length);
+  for (const key of keys) {
+    out.string(key);
+    out.string(environ[key]!);
+  }
+}
+
+/** Run `write`; false when it ran out of room. */
+function fits(write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch (error) {
+    if (error instanceof TooBig) return false;
+    throw error;
+  }
+}
+
+/**
+ * Write the whole of a call's output, its last, into `slot`: the head if any, the body,
+ * the error if any. Returns the bytes written, or throws {@link TooBig}.
+ */
+export function writeAnswer(slot: Buffer, head: OutMessage['head'], chunks: readonly Uint8Array[], bytes: number, error: SerializedError | null): number {
+  const out = new FrameWriter(slot);
+  let flags = (head !== null ? HAS_HEAD : 0) | (error !== null ? HAS_ERROR : 0);
+  if (error?.stack !== undefined) flags |= HAS_STACK;
+  if (error?.code !== undefined) flags |= HAS_CODE;
+  out.u8(flags);
+  if (head !== null) {
+    out.u32(head[0]);
+    out.string(head[1]);
+    out.u32(head[2].length);
+    for (const [name, value] of head[2]) {
+      out.string(name);
+      out.string(value);
+    }
+  }
+  out.bytes(chunks, bytes);
+  if (error !== null) {
+    out.string(error.name);
+    out.string(error.message);
+    if (error.stack !== undefined) out.string(error.stack);
+    if (error.code !== undefined) out.string(error.code);
+  }
+  return out.at;
+}
+
+/**
+ * The answer in `frame` as the output message it stands for: the call's last. Its
+ * `bytes` is 0 because no bytes of it were counted in flight (it never waited for room).
+ */
+export function readAnswer(id: number, frame: Buffer): OutMessage {
+  const input = new FrameReader(frame);
+  const flags = input.u8();
+  let head: OutMessage['head'] = null;
+  if ((flags & HAS_HEAD) !== 0) {
+    const code = input.u32();
+    const reason = input.string();
+    const headers: Header[] = [];
+    for (let n = input.u32(); n > 0; n--) headers.push([input.string(), input.string()]);
+    head = [code, reason, headers];
+  }
+  const body = input.bytes();
+  let error: SerializedError | null = null;
+  if ((flags & HAS_ERROR) !== 0) {
+    const name = input.string();
+    const message = input.string();
+    const stack = (flags & HAS_STACK) !== 0 ? input.string() : undefined;
+    const code = (flags & HAS_CODE) !== 0 ? input.string() : undefined;
+    error = { name, message, stack, code };
+  }
+  return { t: 'out', id, head, chunks: body.byteLength > 0 ? [body] : [], bytes: 0, done: true, error };
+}

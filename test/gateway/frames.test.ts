@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { readAnswer, readCall, TooBig, writeAnswer, writeCall } from '../../lib/gateway/frames.ts';
+
+describe('writeCall / readCall', () => {
+  const environ = { REQUEST_METHOD: 'POST', PATH_INFO: '/a\u0000b/é/\u{1F600}', HTTP_X_LATIN: 'caf\u00e9' };
+
+  it('give back the same call, environ and small body, with every kind of character', () => {
+    const slot = Buffer.alloc(4096);
+    const body = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const written = writeCall(slot, { id: 7, module: '/apps/a.ts', exportName: 'app', environ, body, bodyEnd: true });
+    expect([written.environHere, written.bodyHere]).toEqual([true, true]);
+    const call = readCall(slot.subarray(0, written.length));
+    expect(call).toEqual({ id: 7, module: '/apps/a.ts', exportName: 'app', environ, body: Buffer.from(body), bodyEnd: true });
+  });
+
+  it('leaves out a body that does not fit, and says it must follow (the body is not at its end)', () => {
+    const slot = Buffer.alloc(512);
+    const written = writeCall(slot, { id: 1, module: 'm', exportName: 'e', environ, body: new Uint8Array(1000), bodyEnd: true });
+    expect([written.environHere, written.bodyHere]).toEqual([true, false]);
+    expect(readCall(slot.subarray(0, written.length))).toMatchObject({ environ, body: null, bodyEnd: false });
+  });
+
+  it('leaves out an environ that does not fit', () => {
+    const slot = Buffer.alloc(512);
+    const written = writeCall(slot, { id: 1, module: 'm', exportName: 'e', environ: { HTTP_BIG: 'x'.repeat(600) }, body: null, bodyEnd: true });
+    expect(written.environHere).toBe(false);
+    expect(readCall(slot.subarray(0, written.length))).toMatchObject({ environ: null, body: null, bodyEnd: true });
+  });
+
+  it('marks a call whose body streams (no body here, not at its end)', () => {
+    const slot = Buffer.alloc(512);
+    const written = writeCall(slot, { id: 1, module: 'm', exportName: 'e', environ: {}, body: null, bodyEnd: false });
+    expect(written.bodyHere).toBe(false);
+    expect(readCall(slot.subarray(0, written.length)).bodyEnd).toBe(false);
+  });
+});
+
+describe('writeAnswer / readAnswer', () => {
+  it('give back the head, the body as one chunk and no error, counting no bytes in flight', () => {
+    const slot = Buffer.alloc(1024);
+    const length = writeAnswer(slot, [201, 'Created', [['X-Multi', 'one'], ['X-Multi', 'caf\u00e9']]], [Buffer.from('ab'), Buffer.from('c')], 3, null);
+    expect(readAnswer(9, slot.subarray(0, length))).toEqual({
+      t: 'out', id: 9, head: [201, 'Created', [['X-Multi', 'one'], ['X-Multi', 'caf\u00e9']]], chunks: [Buffer.from('abc')], bytes: 0, done: true, error: null,
+    });
+  });
+
+  it('give back an error without a head, with or without its stack and code', () => {
+    const slot = Buffer.alloc(1024);
+    for (const error of [{ name: 'Error', message: 'm', stack: 'Error: m\n  at x', code: 'LOOM_ERR_GATEWAY_APP' }, { name: 'TypeError', message: 'n', stack: undefined, code: undefined }]) {
+      const length = writeAnswer(slot, null, [], 0, error);
+      expect(readAnswer(1, slot.subarray(0, length))).toMatchObject({ head: null, chunks: [], error });
+    }
+  });
+
+  it('throws TooBig when the answer does not fit, so the worker sends it by its port', () => {
+    expect(() => writeAnswer(Buffer.alloc(64), null, [new Uint8Array(100)], 100, null)).toThrow(TooBig);
+  });
+});
