@@ -35,7 +35,7 @@ import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from
 import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
-import { kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kSetForm } from './plumbing/symbols.ts';
+import { kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kRestoreConnection, kSetForm } from './plumbing/symbols.ts';
 import { quoteSegment, splitPath } from './plumbing/url.ts';
 import { URLPath } from './plumbing/url-path.ts';
 import type { Clock } from './clock.ts';
@@ -147,6 +147,8 @@ export class Request {
   #notice: FinishNotice | null = null;
   #abort: AbortController | null = null;
   #watchingClose = false;
+  // null: the channel says; set when a personal server restores what the front saw.
+  #client: Address | null = null;
   #host: Address | null = null;
   // null: the channel says (TLS or not); set by setHost when told the public scheme.
   #secure: boolean | null = null;
@@ -253,9 +255,9 @@ export class Request {
     return this.#receivedCookies;
   }
 
-  /** Who sent the request. */
+  /** Who sent the request (behind a personal server's front, the front's client). */
   getClientAddress(): Address {
-    return this.channel.client;
+    return this.#client ?? this.channel.client;
   }
 
   /** The local address the request arrived on (or the one `setHost` gave). */
@@ -335,6 +337,17 @@ export class Request {
     return session;
   }
   // #endregion request-get-session
+
+  /**
+   * A personal server puts back the connection the front server's request came on, so
+   * that `getClientAddress()`, `getHost()` and `isSecure()` answer as they did there
+   * (Twisted copies them onto the remote request). The Host header is left as sent.
+   */
+  [kRestoreConnection](client: Address, host: Address, secure: boolean): void {
+    this.#client = client;
+    this.#host = host;
+    this.#secure = secure;
+  }
 
   /** The Site hands over what a remote store had for the cookie (null: nothing). */
   [kPreloadSession](session: Session | null): void {

@@ -20,6 +20,11 @@ export const kFinishWithBody: unique symbol = Symbol('loom.request.finishWithBod
 export const kSetForm: unique symbol = Symbol('loom.request.setForm');
 /** `Request`: the session a remote store loaded before traversal. Used by the Site. */
 export const kPreloadSession: unique symbol = Symbol('loom.request.preloadSession');
+/**
+ * `Request`: the client address, local address and scheme the front server saw, put back
+ * on the request a personal server received from it. Used by lib/distrib/publisher.ts.
+ */
+export const kRestoreConnection: unique symbol = Symbol('loom.request.restoreConnection');
 /** `RequestOwner` (the Site): a request has finished; log it and trace it. Used by `Request`. */
 export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
 /** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */
