@@ -75,3 +75,8 @@ export {
   type ProxyClientOptions, type UpstreamTarget,
 } from './proxy/index.ts';
 export { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from './vhost.ts';
+export {
+  DEFAULT_DISTRIB_TIMEOUT, PERSONAL_SOCKET_NAME, PERSONAL_SUFFIX, PasswdFile, ResourcePublisher, ResourceSubscription, UserDirectory,
+  parsePasswd, personalSocketPath, realName, removeStaleSocket, userList,
+  type PasswdEntry, type UserDatabase, type UserDirectoryOptions,
+} from './distrib/index.ts';
