@@ -15,7 +15,8 @@
  * personal server at `/~name.loom/`; `--personal` serves the site as that personal
  * server, on `~/.loom-web.sock` unless `--listen` says otherwise; `--sessions
  * redis://…` keeps sessions in Redis so several processes share them, and `--log-format
- * proxied` logs the client address a proxy in front passed in `X-Forwarded-For`.
+ * proxied` logs the client address a proxy in front passed in `X-Forwarded-For`;
+ * `--workers N` serves from N processes (lib/app/workers.ts).
  *
  * Twisted counterpart: `twisted.web.tap` (`twistd web`, `python -m twisted web`).
  * Loom differs:

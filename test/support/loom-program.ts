@@ -23,6 +23,8 @@ export interface LoomProgram {
   readonly exited: Promise<number | null>;
   /** Resolves once stdout or stderr (`where`) matches `pattern`; rejects if the program exits first. */
   waitFor(pattern: RegExp, where?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
+  /** Resolves once `pattern` (without flags) matches `count` lines of `where`; rejects if the program exits first. */
+  waitForLines(pattern: RegExp, count: number, where?: 'stdout' | 'stderr'): Promise<string[]>;
   /** Send `signal` and wait for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -56,13 +58,13 @@ export async function startLoom(args: readonly string[], options: StartOptions =
   }));
   child.stdout!.on('data', (d: Buffer) => void (out.stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => void (out.stderr += d.toString()));
-  const waitFor = (pattern: RegExp, where: 'stdout' | 'stderr' = 'stdout'): Promise<RegExpMatchArray> => new Promise((resolve, reject) => {
+  const waitUntil = <T>(where: 'stdout' | 'stderr', found: (text: string) => T | null, what: string): Promise<T> => new Promise((resolve, reject) => {
     const stream = where === 'stdout' ? child.stdout! : child.stderr!;
     const check = (): boolean => {
-      const match = out[where].match(pattern);
-      if (match === null) return false;
+      const result = found(out[where]);
+      if (result === null) return false;
       stream.off('data', onData);
-      resolve(match);
+      resolve(result);
       return true;
     };
     // The listener that appends to `out` was added first, so it has run by now.
@@ -70,14 +72,20 @@ export async function startLoom(args: readonly string[], options: StartOptions =
     if (check()) return;
     stream.on('data', onData);
     void exited.then((code) => {
-      if (!check()) reject(new Error(`loom exited (${code}) before printing ${pattern}:\n${out.stdout}\n${out.stderr}`));
+      if (!check()) reject(new Error(`loom exited (${code}) before printing ${what}:\n${out.stdout}\n${out.stderr}`));
     });
   });
-  const count = options.listening ?? 1;
-  await waitFor(new RegExp(`(?:^Listening on \\S+\\n[^]*){${count}}`, 'm'));
-  const urls = [...out.stdout.matchAll(/^Listening on (\S+)$/gm)].map((m) => m[1]!);
+  const waitFor = (pattern: RegExp, where: 'stdout' | 'stderr' = 'stdout'): Promise<RegExpMatchArray> =>
+    waitUntil(where, (text) => text.match(pattern), String(pattern));
+  // Line by line: a pattern repeated over the whole output could backtrack for ever on long lines.
+  const waitForLines = (pattern: RegExp, count: number, where: 'stdout' | 'stderr' = 'stdout'): Promise<string[]> =>
+    waitUntil(where, (text) => {
+      const lines = text.split('\n').filter((line) => pattern.test(line));
+      return lines.length >= count ? lines : null;
+    }, `${count} lines matching ${pattern}`);
+  const urls = (await waitForLines(/^Listening on \S+$/, options.listening ?? 1)).map((line) => line.slice('Listening on '.length));
   return {
-    child, urls, exited, waitFor,
+    child, urls, exited, waitFor, waitForLines,
     stdout: () => out.stdout,
     stderr: () => out.stderr,
     stop: (signal = 'SIGTERM') => {
