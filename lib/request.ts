@@ -540,9 +540,7 @@ export class Request {
     }
     if (this.#state === 'open') this.#sendHeaders();
     this.#state = 'finished';
-    this.#saveSession();
-    this.channel.end();
-    this.#finished();
+    this.#endAfterSave(undefined);
   }
 
   /** The renderer's one-call answer: headers, whole body, end. */
@@ -554,14 +552,12 @@ export class Request {
       this.#sendHeaders();
     }
     this.#state = 'finished';
-    this.#saveSession();
     if (this.#isBodiless()) {
-      this.channel.end();
+      this.#endAfterSave(undefined);
     } else {
       this.sentLength += length;
-      this.channel.end(body);
+      this.#endAfterSave(body);
     }
-    this.#finished();
   }
   // #endregion request-write-finish
 
@@ -634,10 +630,23 @@ export class Request {
   }
   // #endregion request-send-headers
 
-  // A remote store's write is sent before the response ends, so that the client's next
-  // request cannot overtake it.
-  #saveSession(): void {
-    if (this.#session !== null && !this.#session.expired && this.site !== null) this.site.sessions.save(this.#session);
+  /**
+   * Write the session back, then end the response. A store outside this process answers
+   * with a Promise, and the response ends when it settles: until the client has the end
+   * of this response it cannot send the next one, so that one finds the session saved,
+   * whichever process serves it. The memory store (and a request with no session) ends at once.
+   */
+  #endAfterSave(last: Uint8Array | string | undefined): void {
+    const saving = this.#session !== null && !this.#session.expired && this.site !== null ? this.site.sessions.save(this.#session) : undefined;
+    if (saving === undefined) {
+      this.channel.end(last);
+      this.#finished();
+      return;
+    }
+    void saving.then(() => {
+      this.channel.end(last);
+      this.#finished();
+    });
   }
 
   #isBodiless(): boolean {
