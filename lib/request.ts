@@ -630,6 +630,7 @@ export class Request {
   }
   // #endregion request-send-headers
 
+  // #region request-end-after-save
   /**
    * Write the session back, then end the response. A store outside this process answers
    * with a Promise, and the response ends when it settles: until the client has the end
@@ -648,6 +649,7 @@ export class Request {
       this.#finished();
     });
   }
+  // #endregion request-end-after-save
 
   #isBodiless(): boolean {
     return this.method === 'HEAD' || this.code === 204 || this.code === 304;

@@ -23,10 +23,10 @@
  * `--logfile`, each worker appends whole lines to the file itself.
  *
  * Twisted has no counterpart (`twistd` runs one process; the howto's answer is several
- * servers behind a proxy, which lesson 31 (not written yet) also shows). Loom differs from a bare
+ * servers behind a proxy, which lesson 31 also shows). Loom differs from a bare
  * `cluster.fork()` loop in the back-off and in draining on SIGTERM.
  * Tests: `test/app/workers.test.ts` (the supervisor, with a fake clock and fake workers,
- * and the real program). Lesson 31 (not written yet) teaches it.
+ * and the real program). Lesson 31 teaches it.
  */
 
 import cluster, { type Worker } from 'node:cluster';

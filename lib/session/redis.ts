@@ -17,7 +17,7 @@
  * Site recovers when Redis is back. `notifyOnExpire` callbacks run only where
  * `expire()` is called: a TTL running out in Redis tells no process. Two requests of
  * one session at the same moment each write the session back; the later write wins.
- * Tests: `test/session/redis.test.ts`. Lesson 31 (scaling-out, not written yet) uses it.
+ * Tests: `test/session/redis.test.ts`. Lesson 31 (scaling-out) uses it.
  */
 
 import { createRequire } from 'node:module';
