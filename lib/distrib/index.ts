@@ -8,7 +8,7 @@
  * saw; passwd.ts the user database.
  *
  * Twisted counterpart: `twisted.web.distrib`. The guide's page on spreading out
- * (docs/guide/spreading-out.md) draws the trip. Lesson 30 (spreadable-servers, not written yet).
+ * (docs/guide/spreading-out.md) draws the trip. Lesson 30 (spreadable-servers).
  */
 
 export { PasswdFile, SYSTEM_PASSWD, parsePasswd, realName, userList, type PasswdEntry, type UserDatabase } from './passwd.ts';

@@ -14,7 +14,7 @@
  * `userDatabase` (`getpwnam`, `getpwall`). Loom differs: it reads the file itself, since
  * Node has no `getpwnam`, so users that live only in LDAP or NIS are not seen; the file
  * is read again when it changes.
- * Tests: `test/distrib/passwd.test.ts`. Lesson 30 (not written yet) teaches it.
+ * Tests: `test/distrib/passwd.test.ts`. Lesson 30 teaches it.
  */
 
 import { readFileSync, statSync } from 'node:fs';

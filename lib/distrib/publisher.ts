@@ -22,7 +22,7 @@
  * What to know: whoever can connect to the socket can claim any client address, as in
  * Twisted, so only the front server should be able to reach it: the socket is made with
  * the process's umask, inside the user's home, whose permissions decide who gets there.
- * Tests: `test/distrib/publisher.test.ts`. Lesson 30 (not written yet) teaches it.
+ * Tests: `test/distrib/publisher.test.ts`. Lesson 30 teaches it.
  */
 
 import { lstatSync, unlinkSync } from 'node:fs';

@@ -24,7 +24,7 @@
  * - the answer streams back as it arrives (Twisted's remote `write` calls do too, in
  *   pieces of at most 640 KiB);
  * - only `socketPath` is taken: a personal server on TCP is a `ReverseProxyResource`.
- * Tests: `test/distrib/subscription.test.ts`. Lesson 30 (not written yet) teaches it.
+ * Tests: `test/distrib/subscription.test.ts`. Lesson 30 teaches it.
  */
 
 import { NOT_DONE_YET, Resource, type RenderResult } from '../resource.ts';

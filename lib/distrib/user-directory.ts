@@ -23,7 +23,7 @@
  *   or `.cgi` file is sent as text, never run with the server's rights; dotfiles stay
  *   hidden and every user's File shares one cache;
  * - the listing is escaped and names the personal server "(personal server)".
- * Tests: `test/distrib/user-directory.test.ts`. Lesson 30 (not written yet) teaches it.
+ * Tests: `test/distrib/user-directory.test.ts`. Lesson 30 teaches it.
  */
 
 import { statSync } from 'node:fs';

@@ -18,7 +18,7 @@
  * sends over Perspective Broker (`prepath`, `postpath`, `client`, `host`, `isSecure`).
  * Loom differs: the request travels as HTTP over the socket, so what HTTP does not carry
  * goes in these headers; the method, target, headers and body are the request's own.
- * Tests: `test/distrib/wire.test.ts`. Lesson 30 (not written yet) teaches it.
+ * Tests: `test/distrib/wire.test.ts`. Lesson 30 teaches it.
  */
 
 import type { Address } from '../plumbing/channel.ts';
