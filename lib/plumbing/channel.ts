@@ -53,7 +53,7 @@ export interface Channel {
   /** Close the connection once what was written has been sent, abandoning the response. */
   abort(): void;
   /**
-   * Only on the channel of a CONNECT request (a {@link ConnectChannel}): take over the
+   * Only on the channel of a CONNECT request (a `ConnectChannel`): take over the
    * raw connection to carry a tunnel. Absent elsewhere; a tunnel cannot be opened there.
    */
   takeOver?(): TunnelEnd;
