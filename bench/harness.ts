@@ -127,7 +127,7 @@ class ScenarioRun {
 
   #missingProgram(server: ServerSpec): string | null {
     const { programs } = this.#plan;
-    if (server.launch.kind === 'nginx' && programs.nginx === null) return 'nginx';
+    if ((server.launch.kind === 'nginx' || server.needsNginx === true) && programs.nginx === null) return 'nginx';
     if (server.launch.kind === 'twisted' && programs.python === null) return 'python3-twisted';
     if (server.needsRedis === true && programs.redis === null) return 'redis-server';
     return null;
@@ -287,6 +287,7 @@ class ScenarioRun {
       BENCH_GATEWAY_APPS: GATEWAY_APPS,
       BENCH_BACKEND_PORT: String(support.backendPort),
       BENCH_REDIS_PORT: String(support.redisPort),
+      BENCH_NGINX: programs.nginx ?? '',
     };
     const launch = server.launch;
     switch (launch.kind) {

@@ -45,6 +45,8 @@ export interface ServerSpec {
   readonly check?: Check;
   /** Needs Redis (the harness starts redis-server and passes BENCH_REDIS_PORT). */
   readonly needsRedis?: boolean;
+  /** Runs nginx itself (the harness passes its path in BENCH_NGINX). */
+  readonly needsNginx?: boolean;
 }
 
 /**
@@ -210,8 +212,32 @@ const sessions: Scenario = {
   ],
 };
 
+const scaled = (upstreams: number, app: 'hello' | 'sessions'): Launch =>
+  node('loom-scaled.ts', { BENCH_UPSTREAMS: String(upstreams), BENCH_APP: app });
+const scaleOut: Scenario = {
+  id: 'scale-out',
+  title: "Scaling out: lesson 31's nginx in front of one Loom process, or two",
+  note: 'Each row is a whole deployment (nginx, its Loom processes, Redis for the sessions case) measured as one process tree. ' +
+    'With pinning (the default) the deployment shares one core and the load generator has the other; with --no-pin they all share both.',
+  servers: [
+    { id: 'direct', label: 'one Loom process, no nginx', launch: node('loom-hello.ts'), loom: true, cases: ['scale-hello'] },
+    { id: 'nginx-1', label: 'nginx → 1 Loom process', launch: scaled(1, 'hello'), loom: true, needsNginx: true, cases: ['scale-hello'] },
+    { id: 'nginx-2', label: 'nginx → 2 Loom processes', launch: scaled(2, 'hello'), loom: true, needsNginx: true, cases: ['scale-hello'] },
+    { id: 'redis-direct', label: 'one Loom process, Redis sessions, no nginx', launch: node('loom-sessions.ts', { BENCH_STORE: 'redis' }), loom: true,
+      needsRedis: true, cases: ['scale-sessions'] },
+    { id: 'redis-1', label: 'nginx → 1 Loom process, Redis sessions', launch: scaled(1, 'sessions'), loom: true, needsNginx: true, needsRedis: true, cases: ['scale-sessions'] },
+    { id: 'redis-2', label: 'nginx → 2 Loom processes, Redis sessions', launch: scaled(2, 'sessions'), loom: true, needsNginx: true, needsRedis: true, cases: ['scale-sessions'] },
+  ],
+  cases: [
+    { id: 'scale-hello', title: 'GET / → 13 bytes, through nginx', path: '/', check: HELLO_OK, reference: 'nginx-1',
+      targets: [typical('nginx-2', 1), typical('direct', 1)] },
+    { id: 'scale-sessions', title: 'GET / with the session cookie: count += 1, sessions in Redis', path: '/', check: { status: 200, counter: true },
+      reference: 'redis-1', session: true, targets: [typical('redis-2', 1), typical('redis-direct', 1)] },
+  ],
+};
+
 /** Every scenario, in the order a full run measures them. */
-export const SCENARIOS: readonly Scenario[] = [hello, staticFiles, gzip, proxy, gateway, sessions];
+export const SCENARIOS: readonly Scenario[] = [hello, staticFiles, gzip, proxy, gateway, sessions, scaleOut];
 
 /** Every id the command line accepts: scenario ids and case ids. */
 export function knownIds(scenarios: readonly Scenario[] = SCENARIOS): string[] {

@@ -6,7 +6,10 @@
  * - `createSite(options)`: builds its `Site`, passing `options` through (the runner adds
  *   a tracer for `--trace`; tests add a fake clock or a quiet logger);
  * - `tryThis`: the requests the lesson suggests, which the runner prints as curl
- *   commands and the lesson tests send for real.
+ *   commands and the lesson tests send for real;
+ * - optionally `needs`: programs the example runs (lesson 31's nginx and redis-server),
+ *   which the runner checks for first, saying how to install the missing ones, and
+ *   without which the lesson tests skip (or, under CI, fail).
  *
  * The runner (tools/lesson.ts) calls `site.listen('tcp:PORT:interface=127.0.0.1')`, prints
  * `Listening on http://127.0.0.1:PORT/` and the requests to try, and closes the site on
@@ -33,10 +36,19 @@ export interface Try {
   readonly browser?: boolean;
 }
 
+/** A program an example runs, and how to install it. */
+export interface Need {
+  /** As it is called on the PATH (or in /usr/sbin): `nginx`. */
+  readonly program: string;
+  /** How to install it, for the message when it is missing. */
+  readonly install: string;
+}
+
 /** The shape of a lesson's `example.ts` module. */
 export interface LessonExample {
   createSite(options?: SiteOptions): Site | Promise<Site>;
   readonly tryThis: readonly Try[];
+  readonly needs?: readonly Need[];
 }
 
 /** The curl command for `t` against a server at `baseUrl` (which ends with `/`). */

@@ -71,7 +71,12 @@ export {
   type Violation, type ValidatorOptions,
 } from './gateway/index.ts';
 export {
-  DEFAULT_PROXY_TIMEOUT, ForwardProxyResource, ProxyClientFactory, ReverseProxyResource, parseProxyTarget, upstreamHeaders,
-  type ProxyClientOptions, type UpstreamTarget,
+  DEFAULT_PROXY_TIMEOUT, DEFAULT_TUNNEL_PORTS, ForwardProxyResource, ProxyClientFactory, ReverseProxyResource, parseProxyTarget,
+  tunnelTarget, upstreamHeaders, type ForwardProxyOptions, type ProxyClientOptions, type TunnelTarget, type UpstreamTarget,
 } from './proxy/index.ts';
 export { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from './vhost.ts';
+export {
+  DEFAULT_DISTRIB_TIMEOUT, PERSONAL_SOCKET_NAME, PERSONAL_SUFFIX, PasswdFile, ResourcePublisher, ResourceSubscription, UserDirectory,
+  parsePasswd, personalSocketPath, realName, removeStaleSocket, userList,
+  type PasswdEntry, type UserDatabase, type UserDirectoryOptions,
+} from './distrib/index.ts';

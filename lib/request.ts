@@ -35,7 +35,7 @@ import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from
 import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
-import { kCutOff, kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kSetForm } from './plumbing/symbols.ts';
+import { kCutOff, kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kRestoreConnection, kSetForm } from './plumbing/symbols.ts';
 import { quoteSegment, splitPath } from './plumbing/url.ts';
 import { URLPath } from './plumbing/url-path.ts';
 import type { Clock } from './clock.ts';
@@ -149,6 +149,8 @@ export class Request {
   #watchingClose = false;
   // Set when the Site gave up waiting for the response: the resource's writes are dropped.
   #cutOff = false;
+  // null: the channel says; set when a personal server restores what the front saw.
+  #client: Address | null = null;
   #host: Address | null = null;
   // null: the channel says (TLS or not); set by setHost when told the public scheme.
   #secure: boolean | null = null;
@@ -255,9 +257,9 @@ export class Request {
     return this.#receivedCookies;
   }
 
-  /** Who sent the request. */
+  /** Who sent the request (behind a personal server's front, the front's client). */
   getClientAddress(): Address {
-    return this.channel.client;
+    return this.#client ?? this.channel.client;
   }
 
   /** The local address the request arrived on (or the one `setHost` gave). */
@@ -337,6 +339,17 @@ export class Request {
     return session;
   }
   // #endregion request-get-session
+
+  /**
+   * A personal server puts back the connection the front server's request came on, so
+   * that `getClientAddress()`, `getHost()` and `isSecure()` answer as they did there
+   * (Twisted copies them onto the remote request). The Host header is left as sent.
+   */
+  [kRestoreConnection](client: Address, host: Address, secure: boolean): void {
+    this.#client = client;
+    this.#host = host;
+    this.#secure = secure;
+  }
 
   /** The Site hands over what a remote store had for the cookie (null: nothing). */
   [kPreloadSession](session: Session | null): void {
@@ -531,9 +544,7 @@ export class Request {
     }
     if (this.#state === 'open') this.#sendHeaders();
     this.#state = 'finished';
-    this.#saveSession();
-    this.channel.end();
-    this.#finished();
+    this.#endAfterSave(undefined);
   }
 
   /** The renderer's one-call answer: headers, whole body, end. */
@@ -545,14 +556,12 @@ export class Request {
       this.#sendHeaders();
     }
     this.#state = 'finished';
-    this.#saveSession();
     if (this.#isBodiless()) {
-      this.channel.end();
+      this.#endAfterSave(undefined);
     } else {
       this.sentLength += length;
-      this.channel.end(body);
+      this.#endAfterSave(body);
     }
-    this.#finished();
   }
   // #endregion request-write-finish
 
@@ -635,11 +644,26 @@ export class Request {
   }
   // #endregion request-send-headers
 
-  // A remote store's write is sent before the response ends, so that the client's next
-  // request cannot overtake it.
-  #saveSession(): void {
-    if (this.#session !== null && !this.#session.expired && this.site !== null) this.site.sessions.save(this.#session);
+  // #region request-end-after-save
+  /**
+   * Write the session back, then end the response. A store outside this process answers
+   * with a Promise, and the response ends when it settles: until the client has the end
+   * of this response it cannot send the next one, so that one finds the session saved,
+   * whichever process serves it. The memory store (and a request with no session) ends at once.
+   */
+  #endAfterSave(last: Uint8Array | string | undefined): void {
+    const saving = this.#session !== null && !this.#session.expired && this.site !== null ? this.site.sessions.save(this.#session) : undefined;
+    if (saving === undefined) {
+      this.channel.end(last);
+      this.#finished();
+      return;
+    }
+    void saving.then(() => {
+      this.channel.end(last);
+      this.#finished();
+    });
   }
+  // #endregion request-end-after-save
 
   #isBodiless(): boolean {
     return this.method === 'HEAD' || this.code === 204 || this.code === 304;

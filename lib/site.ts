@@ -17,6 +17,9 @@
  * - limits for slow clients (headers, body rate, idle keep-alive, response start; see
  *   lib/timeouts.ts) where Twisted has one idle `timeout`, and pages with
  *   `Connection: close` for what Node's parser refuses or a bad Host (lib/http-server.ts).
+ * - a CONNECT request is rendered through the tree like any other (Twisted's rule), on
+ *   a channel a forward proxy can take the connection from for a tunnel; `close()` cuts
+ *   open tunnels after its grace period, since they have no end to wait for.
  * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 (not written yet)
  * walks through it.
  */
@@ -26,7 +29,7 @@ import type { Socket } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
 import { AccessLog, type LogFormatter } from './access-log.ts';
 import { parseMultipart } from './plumbing/args.ts';
-import { NodeChannel, type Address } from './plumbing/channel.ts';
+import { ConnectChannel, NodeChannel, type Address } from './plumbing/channel.ts';
 import { realClock, type Clock } from './clock.ts';
 import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, tooLarge, type Content } from './plumbing/content.ts';
 import { LoomError } from './errors.ts';
@@ -111,6 +114,8 @@ export class Site implements RequestOwner {
   readonly #servers = new Set<Server>();
   /** Servers that are closing: their connections must not be kept alive. */
   readonly #draining = new Set<Server>();
+  /** The connections of CONNECT requests, by server: a tunnel has no end to wait for, so close() cuts them. */
+  readonly #connects = new Map<Server, Set<Socket>>();
   /** Node's request listener, bound once so it can be handed to any `http.Server`. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -238,8 +243,7 @@ export class Site implements RequestOwner {
   }
 
   // #region site-on-request
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const channel = new NodeChannel(req, res);
+  #onRequest(req: IncomingMessage, res: ServerResponse, channel: NodeChannel = new NodeChannel(req, res)): void {
     if (req.httpVersionMajor !== 1) {
       // Node's parser lets "HTTP/2.0" through on an HTTP/1 connection; Twisted refuses it.
       this.#refuse(req, channel, new LoomError('LOOM_ERR_BAD_REQUEST', `HTTP/${req.httpVersion} is not a version this server speaks over HTTP/1; use HTTP/1.1.`, { status: 400 }));
@@ -302,9 +306,11 @@ export class Site implements RequestOwner {
         this.handler(req, res);
       }
     });
-    server.on('connect', (req: IncomingMessage, socket: Duplex) => answerConnect(req, socket, this.handler));
+    const connects = new Set<Socket>();
+    server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onConnect(req, socket as Socket, head, connects));
     const address = await listenOn(server, parsed);
     this.#servers.add(server);
+    this.#connects.set(server, connects);
     const url = address.type === 'UNIX' ? formatEndpoint(parsed) : `http://${urlHost(address)}:${address.port}/`;
     return { address, url, close: () => this.#closeServer(server) };
   }
@@ -323,11 +329,16 @@ export class Site implements RequestOwner {
     return new Promise((resolve) => {
       // Stop accepting; Node closes idle keep-alive connections and waits for busy ones,
       // which requestFinished closes as they become idle.
-      const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_SECONDS * 1000);
+      const connects = this.#connects.get(server);
+      const grace = setTimeout(() => {
+        server.closeAllConnections();
+        for (const socket of connects ?? []) socket.destroy();
+      }, CLOSE_GRACE_SECONDS * 1000);
       grace.unref();
       server.close(() => {
         clearTimeout(grace);
         this.#draining.delete(server);
+        this.#connects.delete(server);
         resolve();
       });
     });
@@ -337,6 +348,28 @@ export class Site implements RequestOwner {
     for (const server of this.#draining) server.closeIdleConnections();
   }
   // #endregion site-listen
+
+  // #region site-connect
+  /**
+   * Node hands a CONNECT request to a 'connect' listener with the bare socket, and with
+   * no listener closes the connection unanswered. Give it a response on that socket and
+   * a channel that can give the socket up (`ConnectChannel`), then answer it the usual
+   * way: a forward proxy that opens tunnels takes the socket over; anything else answers
+   * as Twisted does for CONNECT (a plain resource's 501), and the connection closes.
+   */
+  #onConnect(req: IncomingMessage, socket: Socket, head: Buffer, connects: Set<Socket>): void {
+    connects.add(socket);
+    socket.once('close', () => connects.delete(socket));
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.on('finish', () => {
+      res.detachSocket(socket);
+      socket.destroySoon();
+    });
+    this.#onRequest(req, res, new ConnectChannel(req, res, socket, head));
+  }
+  // #endregion site-connect
 }
 
 /**
@@ -346,23 +379,6 @@ export class Site implements RequestOwner {
 function urlHost(address: Address): string {
   if (address.host === '0.0.0.0' || address.host === '::') return 'localhost';
   return address.type === 'IPv6' ? `[${address.host}]` : address.host;
-}
-
-/**
- * Node hands a CONNECT request to a 'connect' listener with the bare socket, and with no
- * listener closes the connection unanswered. Twisted renders CONNECT like any method (a
- * plain resource answers 501, a forward proxy says it opens no tunnels), so give it a
- * response on that socket, answer it the usual way, and close.
- */
-function answerConnect(req: IncomingMessage, socket: Duplex, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
-  const res = new ServerResponse(req);
-  res.shouldKeepAlive = false;
-  res.assignSocket(socket as Socket);
-  res.on('finish', () => {
-    res.detachSocket(socket as Socket);
-    (socket as Socket).destroySoon();
-  });
-  handler(req, res);
 }
 
 /** `OPTIONS *` gets 200; any other method on `*` gets 405 with `Allow: OPTIONS` (Twisted's rule). */

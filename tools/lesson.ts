@@ -8,6 +8,7 @@
  * the lesson suggests, and closes the Site on Ctrl-C. With `--trace`, every request's
  * walk through the resource tree is printed as it finishes (lib/trace.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { EventTracer, formatTrace } from '../lib/trace.ts';
@@ -64,6 +65,11 @@ function formatLessonList(root: string, lessons: readonly Lesson[]): string {
 async function runLesson(lesson: Lesson, trace: boolean): Promise<void> {
   const port = portFor(lesson);
   const example = await loadExample(lesson);
+  const missing = (example.needs ?? []).filter((need) => which(need.program) === null);
+  if (missing.length > 0) {
+    throw new UsageError(`Lesson ${lesson.number} runs ${missing.map((n) => n.program).join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed.\n` +
+      missing.map((n) => `  ${n.program}: ${n.install}`).join('\n'));
+  }
   const options: SiteOptions = trace ? { tracer: printingTracer() } : {};
   const site = await example.createSite(options);
   let url: string;
@@ -76,6 +82,13 @@ async function runLesson(lesson: Lesson, trace: boolean): Promise<void> {
   stopOnSignals(site);
   console.log(`Listening on ${url}`);
   console.log(formatTries(example.tryThis, url, lesson, trace));
+}
+
+/** Where `program` is, on the PATH or in /usr/sbin (where Debian puts nginx); null when missing. */
+function which(program: string): string | null {
+  const found = spawnSync('sh', ['-c', 'command -v "$0"', program], { encoding: 'utf8' });
+  if (found.status === 0 && found.stdout.trim() !== '') return found.stdout.trim();
+  return existsSync(`/usr/sbin/${program}`) ? `/usr/sbin/${program}` : null;
 }
 
 /** `PORT` if set (0 picks any free port), else 8000 + the lesson number. */

@@ -10,14 +10,19 @@
  * Twisted counterpart: `twistd` with its `web` plugin (`twisted.application.app`,
  * `twisted.scripts.twistd`). Loom differs: no daemonizing, pidfile or reactor choice;
  * the program runs in the foreground and stops cleanly on a signal.
- * `bin/loom.mjs` starts it with TypeScript support (tsx). Tests: `test/app/cli.test.ts`.
+ * `loom web --workers N` makes this process the primary of N worker processes
+ * (lib/app/workers.ts), each running `loom web` with the same options.
+ * `bin/loom.mjs` starts it with TypeScript support (tsx). Tests: `test/app/cli.test.ts`,
+ * `test/app/workers.test.ts`.
  */
 
 import type { Writable } from 'node:stream';
+import { realClock } from '../clock.ts';
 import { isLoomError } from '../errors.ts';
 import { VERSION } from '../plumbing/version.ts';
 import { parseCommand, usageText } from './options.ts';
-import { startWebServer, webCommand, type WebServer } from './web.ts';
+import { startWebServer, webCommand, type WebConfig, type WebServer } from './web.ts';
+import { Supervisor, clusterForker, isWorker, reportReady } from './workers.ts';
 
 /** Where the program reads and writes, and how it learns it must stop: the process, or a test's doubles. */
 export interface ProgramIO {
@@ -64,16 +69,40 @@ async function runWeb(args: readonly string[], io: ProgramIO): Promise<number> {
       io.stdout.write(usageText(PROGRAM, command));
       return 0;
     }
+    if (parsed.config.workers > 1 && !isWorker()) return await runWorkers(args, parsed.config, io);
     server = await startWebServer(parsed.config);
   } catch (error) {
     return reportFailure(error, io, usageText(PROGRAM, command));
   }
-  for (const port of server.ports) io.stdout.write(`Listening on ${port.url}\n`);
+  // A worker tells the primary, which prints the lines once for all of them.
+  if (isWorker()) reportReady(server.ports.map((port) => port.url));
+  else for (const port of server.ports) io.stdout.write(`Listening on ${port.url}\n`);
   const signal = await io.stopRequested;
   io.stderr.write(`${PROGRAM} web: ${signal}, stopping.\n`);
   await server.stop();
   return 0;
 }
+
+// #region cli-workers
+/**
+ * `--workers N`: this process forks N workers running `loom web ARGS` and keeps them
+ * running (lib/app/workers.ts); it prints where they listen once all are ready, and on
+ * a signal stops them all, each draining its requests.
+ */
+async function runWorkers(args: readonly string[], config: WebConfig, io: ProgramIO): Promise<number> {
+  const supervisor = new Supervisor({
+    count: config.workers, clock: realClock, fork: clusterForker(['web', ...args], io.stdout, io.stderr),
+    log: (line) => io.stderr.write(`${PROGRAM} web: ${line}\n`),
+  });
+  const urls = await supervisor.start();
+  for (const url of urls) io.stdout.write(`Listening on ${url}\n`);
+  io.stderr.write(`${PROGRAM} web: ${config.workers} workers (pids ${supervisor.pids.join(', ')}).\n`);
+  const signal = await io.stopRequested;
+  io.stderr.write(`${PROGRAM} web: ${signal}, stopping ${supervisor.running} workers.\n`);
+  await supervisor.stop();
+  return 0;
+}
+// #endregion cli-workers
 
 /** Usage errors get the message and the usage (exit 2); other startup failures the message (exit 1). */
 function reportFailure(error: unknown, io: ProgramIO, usage: string): number {

@@ -8,8 +8,15 @@
  * that change that File (`--mime-type`, `--ignore-ext`, `--allow-ignore-ext`,
  * `--processor`) must come after `--path`, because they are applied in order, to the
  * root made so far; `--index` replaces the list of index names. The root options
- * (`--path`, `--resource-script`, `--class`, `--gateway`) replace each other: the last
- * one wins.
+ * (`--path`, `--resource-script`, `--class`, `--gateway`, `--user`) replace each other:
+ * the last one wins.
+ *
+ * Spreading out: `--user` serves every user's `~/public_html` at `/~name/` and their
+ * personal server at `/~name.loom/`; `--personal` serves the site as that personal
+ * server, on `~/.loom-web.sock` unless `--listen` says otherwise; `--sessions
+ * redis://…` keeps sessions in Redis so several processes share them, and `--log-format
+ * proxied` logs the client address a proxy in front passed in `X-Forwarded-For`;
+ * `--workers N` serves from N processes (lib/app/workers.ts).
  *
  * Twisted counterpart: `twisted.web.tap` (`twistd web`, `python -m twisted web`).
  * Loom differs:
@@ -21,8 +28,13 @@
  * - `--gateway ./app.ts:application` (with `--gateway-threads N`) is Twisted's `--wsgi`;
  * - `--index` only applies to a `--path` root, and says so, where Twisted sets it on any
  *   root and nothing happens;
- * - it runs in the foreground; access lines go to standard output unless `--logfile`.
- * Left out for now: `--https`, `--user`, `--personal`, `--add-header`, `--notracebacks`.
+ * - it runs in the foreground; access lines go to standard output unless `--logfile`;
+ * - `--user` takes its users from `--passwd FILE` when given (a passwd-format file, for
+ *   tests and for sites whose users are not the machine's); `--personal` speaks HTTP on
+ *   `~/.loom-web.sock` (Twisted's Perspective Broker on `~/.twistd-web-pb`) and removes a
+ *   socket left there by a server that died;
+ * - `--sessions` and `--log-format` are Loom's (Twisted keeps sessions in one process).
+ * Left out for now: `--https`, `--add-header`, `--notracebacks`.
  * Tests: `test/app/web.test.ts` (in memory) and `test/app/cli.test.ts` (the real program).
  * Lesson 25 (running-a-server, not written yet) teaches it; lesson 23 configures a File
  * the same way.
@@ -30,14 +42,21 @@
 
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { combinedLogFormatter, proxiedLogFormatter, type LogFormatter } from '../access-log.ts';
 import { ASISProcessor } from '../asis.ts';
 import { CGIScript } from '../cgi.ts';
+import { PasswdFile } from '../distrib/passwd.ts';
+import { ResourcePublisher, personalSocketPath, removeStaleSocket } from '../distrib/publisher.ts';
+import { UserDirectory } from '../distrib/user-directory.ts';
 import { assertNever, isLoomError } from '../errors.ts';
 import { loadGatewayResource } from '../gateway/loader.ts';
 import type { Logger } from '../logger.ts';
 import { Resource, type IResource } from '../resource.ts';
 import type { Request } from '../request.ts';
+import { parseEndpoint } from '../plumbing/endpoints.ts';
 import { ResourceScript, ResourceScriptWrapper } from '../script.ts';
+import { RedisSessionStore } from '../session/redis.ts';
+import type { SessionStore } from '../session/session.ts';
 import { Site, type ListeningPort, type SiteOptions } from '../site.ts';
 import { File, type Processor } from '../static/file.ts';
 import { construct, loadExport, toProcessor } from './load.ts';
@@ -66,7 +85,8 @@ export type RootChoice =
   | { readonly kind: 'path'; readonly file: File; readonly processors: Map<string, Processor>; readonly pending: PendingProcessor[] }
   | { readonly kind: 'resource-script'; readonly path: string }
   | { readonly kind: 'class'; readonly spec: string }
-  | { readonly kind: 'gateway'; readonly spec: string };
+  | { readonly kind: 'gateway'; readonly spec: string }
+  | { readonly kind: 'user' };
 
 /** A `--processor` whose module is loaded when the site is built (loading is asynchronous). */
 export interface PendingProcessor {
@@ -88,9 +108,23 @@ export interface WebConfig {
   gatewayThreads: number | null;
   /** `--timeout`, `--headers-timeout`, …: the Site's limits that were given (lib/timeouts.ts). */
   readonly limits: Pick<SiteOptions, 'timeout' | 'headersTimeout' | 'bodyTimeout' | 'bodyMinRate' | 'responseTimeout'>;
+  /** `--passwd`: the user database for `--user` (null: /etc/passwd). */
+  passwd: string | null;
+  /** `--personal`: serve as a personal server (a ResourcePublisher) for a front with `--user`. */
+  personal: boolean;
+  /** `--sessions`: `memory` (null) or a Redis URL. */
+  sessions: string | null;
+  /** `--log-format`: how the access log names the client. */
+  logFormat: LogFormat;
+  /** `--workers`: how many processes serve (1: this one; see lib/app/workers.ts). */
+  workers: number;
   /** The folder relative paths are taken from. */
   readonly cwd: string;
 }
+
+/** The access log's formats: the connection's address, or the first `X-Forwarded-For` entry. */
+export const LOG_FORMATS: ReadonlyMap<string, LogFormatter> = new Map([['combined', combinedLogFormatter], ['proxied', proxiedLogFormatter]]);
+export type LogFormat = 'combined' | 'proxied';
 
 // #region web-options
 /** The options of `loom web`, in the order `--help` lists them; relative paths are taken from `cwd`. */
@@ -100,7 +134,8 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
     description: 'Serve a directory (with resource scripts, CGI programs and as-is files), a resource script,\n' +
       'a resource class or a gateway application over HTTP, in the foreground. Ctrl-C stops it.',
     initial: () => ({
-      root: { kind: 'demo' }, listen: [], ports: [], indexes: [], logfile: null, displayTracebacks: false, gatewayThreads: null, limits: {}, cwd,
+      root: { kind: 'demo' }, listen: [], ports: [], indexes: [], logfile: null, displayTracebacks: false, gatewayThreads: null, limits: {},
+      passwd: null, personal: false, sessions: null, logFormat: 'combined', workers: 1, cwd,
     }),
     options: [
       { name: 'listen', value: 'ENDPOINT', help: `Listen on ENDPOINT, e.g. tcp:8080:interface=127.0.0.1 or unix:/tmp/web.sock. Repeatable. [default: ${DEFAULT_LISTEN}]`,
@@ -141,10 +176,25 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
         apply: (c, v) => void (c.limits.bodyMinRate = seconds(v, '--body-min-rate', true)) },
       { name: 'response-timeout', value: 'SECONDS', help: 'Answer 503 when a resource has not started its response in this time. [default: 0, no limit]',
         apply: (c, v) => void (c.limits.responseTimeout = seconds(v, '--response-timeout', true)) },
+      // #region web-spread-options
+      { name: 'user', short: 'u', help: "Serve each user's ~/public_html at /~NAME/ and their personal server at /~NAME.loom/.",
+        apply: (c) => void (c.root = { kind: 'user' }) },
+      { name: 'passwd', value: 'FILE', help: 'Read the users for --user from FILE (passwd format). [default: /etc/passwd]',
+        apply: (c, v) => void (c.passwd = existing(c, v, '--passwd', 'file')) },
+      { name: 'personal', help: 'Serve this site as your personal server, for a front server with --user. [default listen: unix:~/.loom-web.sock]',
+        apply: (c) => void (c.personal = true) },
+      { name: 'sessions', value: 'STORE', help: 'Where sessions live: memory, or redis://HOST:PORT/DB to share them between processes. [default: memory]',
+        apply: (c, v) => void (c.sessions = sessionStoreURL(v)) },
+      { name: 'log-format', value: 'FORMAT', help: 'combined (the connection\'s address) or proxied (the first X-Forwarded-For address, behind a proxy). [default: combined]',
+        apply: (c, v) => void (c.logFormat = logFormat(v)) },
+      { name: 'workers', value: 'N', help: 'Serve from N processes sharing the listeners; a worker that dies is replaced. [default: 1]',
+        apply: (c, v) => void (c.workers = positiveInteger(v, '--workers')) },
+      // #endregion web-spread-options
     ],
     finish(config) {
       if (config.indexes.length > 0 && config.root.kind !== 'path') throw usageError('--index only applies to a directory served with --path.');
       if (config.gatewayThreads !== null && config.root.kind !== 'gateway') throw usageError('--gateway-threads only applies with --gateway.');
+      if (config.passwd !== null && config.root.kind !== 'user') throw usageError('--passwd only applies with --user.');
     },
   };
 }
@@ -188,6 +238,26 @@ function seconds(value: string, option: string, zeroAllowed: boolean): number {
   return n;
 }
 
+/** `memory` (null) or a `redis://` / `rediss://` URL, checked now so a typo is a usage error. */
+function sessionStoreURL(value: string): string | null {
+  if (value === 'memory') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw usageError(`--sessions needs "memory" or a Redis URL such as redis://127.0.0.1:6379/0, got "${value}".`);
+  }
+  return value;
+}
+
+function logFormat(value: string): LogFormat {
+  if (value !== 'combined' && value !== 'proxied') throw usageError(`--log-format is "combined" or "proxied", got "${value}".`);
+  return value;
+}
+
 function positiveInteger(value: string, option: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw usageError(`${option} needs a whole number of at least 1, got "${value}".`);
@@ -220,6 +290,10 @@ export async function buildWebRoot(config: WebConfig): Promise<WebRoot> {
       const { resource, pool } = await loadGatewayResource(root.spec, { cwd: config.cwd, ...(config.gatewayThreads === null ? {} : { threads: config.gatewayThreads }) });
       return { resource, stop: () => pool.stop() };
     }
+    case 'user': {
+      const directory = new UserDirectory(config.passwd === null ? {} : { users: new PasswdFile(config.passwd) });
+      return { resource: directory, stop: () => directory.close() };
+    }
     default:
       return assertNever(root, 'root choice');
   }
@@ -234,13 +308,18 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
+// #region web-start
 /** Build the site from `config` and listen on every endpoint it names. */
 export async function startWebServer(config: WebConfig, options: { logger?: Logger; accessLog?: SiteOptions['accessLog'] } = {}): Promise<WebServer> {
   const root = await buildWebRoot(config);
-  const site = new Site(root.resource, {
+  // A personal server is a Site that first restores the front server's view of each request.
+  const SiteClass = config.personal ? ResourcePublisher : Site;
+  const site = new SiteClass(root.resource, {
     displayTracebacks: config.displayTracebacks,
     ...config.limits,
     accessLog: config.logfile !== null ? resolve(config.cwd, config.logfile) : (options.accessLog ?? process.stdout),
+    logFormatter: LOG_FORMATS.get(config.logFormat)!,
+    ...sessionOptions(config),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const endpoints = endpointsOf(config);
@@ -250,18 +329,36 @@ export async function startWebServer(config: WebConfig, options: { logger?: Logg
     await root.stop();
   };
   try {
-    for (const endpoint of endpoints) ports.push(await site.listen(endpoint));
+    for (const endpoint of endpoints) {
+      if (config.personal) await removeStale(endpoint);
+      ports.push(await site.listen(endpoint));
+    }
   } catch (error) {
     await stop();
     throw error;
   }
   return { site, ports, stop };
 }
+// #endregion web-start
 
-/** Where to listen: every `--listen`, then every `--port` (as Twisted orders them), or the default. */
+function sessionOptions(config: WebConfig): { sessionStore?: SessionStore } {
+  return config.sessions === null ? {} : { sessionStore: new RedisSessionStore({ url: config.sessions }) };
+}
+
+/** A personal server restarted after a crash finds its old socket file: remove it if nobody answers there. */
+async function removeStale(endpoint: string): Promise<void> {
+  const parsed = parseEndpoint(endpoint);
+  if (parsed.kind === 'unix') await removeStaleSocket(parsed.path);
+}
+
+/**
+ * Where to listen: every `--listen`, then every `--port` (as Twisted orders them), or the
+ * default: `tcp:8080`, or `unix:~/.loom-web.sock` for a personal server (Twisted's rule).
+ */
 export function endpointsOf(config: WebConfig): string[] {
   const endpoints = [...config.listen, ...config.ports];
-  return endpoints.length > 0 ? endpoints : [DEFAULT_LISTEN];
+  if (endpoints.length > 0) return endpoints;
+  return [config.personal ? `unix:${personalSocketPath()}` : DEFAULT_LISTEN];
 }
 
 /** The page `loom web` serves with no root option (Twisted serves its `demo.Test`). */

@@ -11,11 +11,13 @@
  * Twisted counterpart: `twisted.web.http.HTTPChannel` as the request sees it (its
  * `transport`, `getPeer`/`getHost`, `writeHeaders`, `connectionLost`). Loom differs: HTTP
  * parsing, keep-alive and pipelining belong to `node:http`, so the channel is only the
- * per-request view. Tests: `test/plumbing/channel.test.ts`.
+ * per-request view. A CONNECT request's channel (`ConnectChannel`) can hand its raw
+ * connection over to a tunnel (lib/proxy/tunnel.ts). Tests: `test/plumbing/channel.test.ts`.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { LoomError } from '../errors.ts';
 
 /** A network address: an IP address and port, or a UNIX socket path. Twisted's `IAddress`. */
 export interface Address {
@@ -50,6 +52,18 @@ export interface Channel {
   closeAfterResponse(): void;
   /** Close the connection once what was written has been sent, abandoning the response. */
   abort(): void;
+  /**
+   * Only on the channel of a CONNECT request (a `ConnectChannel`): take over the
+   * raw connection to carry a tunnel. Absent elsewhere; a tunnel cannot be opened there.
+   */
+  takeOver?(): TunnelEnd;
+}
+
+/** The client's end of a tunnel: its raw connection, and what it sent after the CONNECT head. */
+export interface TunnelEnd {
+  readonly socket: Socket;
+  /** Bytes the client sent after its request head, before the tunnel was open (often none). */
+  readonly head: Buffer;
 }
 
 /** The channel of a live request: Node's `ServerResponse` and its socket. */
@@ -120,6 +134,69 @@ export class NodeChannel implements Channel {
     else socket.destroySoon();
   }
 }
+
+// #region channel-connect
+/**
+ * The channel of a CONNECT request. Until `takeOver()` it is a NodeChannel, so a refusal
+ * (403, 502) is an ordinary response. `takeOver()` hands the raw connection to a tunnel:
+ * from then on the response object lets go of the socket, whatever the request still
+ * writes goes nowhere (the tunnel owns the bytes, and wrote its own status line), and
+ * `finish()` only ends the request's record, for the access log.
+ */
+export class ConnectChannel extends NodeChannel {
+  readonly #res: ServerResponse;
+  readonly #end: TunnelEnd;
+  // Read now: a tunnel is logged when it ends, when the closed socket has no addresses left.
+  readonly #client: Address;
+  readonly #host: Address;
+  #taken = false;
+
+  constructor(req: IncomingMessage, res: ServerResponse, socket: Socket, head: Buffer) {
+    super(req, res);
+    this.#res = res;
+    this.#end = { socket, head };
+    this.#client = super.client;
+    this.#host = super.host;
+  }
+
+  override get client(): Address {
+    return this.#client;
+  }
+
+  override get host(): Address {
+    return this.#host;
+  }
+
+  takeOver(): TunnelEnd {
+    if (this.#taken) throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'This CONNECT request\'s connection was already taken over by a tunnel.');
+    this.#taken = true;
+    this.#res.detachSocket(this.#end.socket);
+    return this.#end;
+  }
+
+  // Once taken, the tunnel closing the socket is the normal end, not a client gone away.
+  override get lost(): boolean {
+    return this.#taken ? false : super.lost;
+  }
+
+  override writeHead(code: number, message: string, headers: string[]): void {
+    if (!this.#taken) super.writeHead(code, message, headers);
+  }
+
+  override write(chunk: Uint8Array | string): boolean {
+    return this.#taken ? true : super.write(chunk);
+  }
+
+  override end(chunk?: Uint8Array | string): void {
+    if (!this.#taken) super.end(chunk);
+  }
+
+  override abort(): void {
+    if (this.#taken) this.#end.socket.destroy();
+    else super.abort();
+  }
+}
+// #endregion channel-connect
 
 function toAddress(family: string | undefined, host: string | undefined, port: number | undefined, socket: Socket): Address {
   if (host === undefined) {

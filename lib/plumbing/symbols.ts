@@ -22,6 +22,11 @@ export const kSetForm: unique symbol = Symbol('loom.request.setForm');
 export const kPreloadSession: unique symbol = Symbol('loom.request.preloadSession');
 /** `Request`: the Site gave up waiting for the response (responseTimeout); drop what the resource writes. Used by lib/timeouts.ts. */
 export const kCutOff: unique symbol = Symbol('loom.request.cutOff');
+/**
+ * `Request`: the client address, local address and scheme the front server saw, put back
+ * on the request a personal server received from it. Used by lib/distrib/publisher.ts.
+ */
+export const kRestoreConnection: unique symbol = Symbol('loom.request.restoreConnection');
 /** `RequestOwner` (the Site): a request has finished; log it and trace it. Used by `Request`. */
 export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
 /** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */

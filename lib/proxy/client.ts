@@ -85,6 +85,11 @@ export interface UpstreamTarget {
   readonly host: string;
   /** The upstream's TCP port. */
   readonly port: number;
+  /**
+   * A UNIX socket to connect to instead of `host`:`port`, which then only name the
+   * upstream in messages. A personal server (lib/distrib/) is reached this way.
+   */
+  readonly socketPath?: string;
   /** The `Host` header value: `host`, plus `:port` unless the port is 80. */
   readonly hostHeader: string;
   /** The request target: path and query, e.g. `/echo?x=1`. */
@@ -141,9 +146,13 @@ export class ProxyClientFactory {
   /**
    * Send `request` to `target` and answer it with whatever comes back. The caller's
    * render method returns `NOT_DONE_YET`: the answer is written later.
+   *
+   * @param headers the flat `[name, value, …]` list to send upstream, when the caller
+   *   builds its own (lib/distrib/ adds what a personal server must know). @default the
+   *   request's headers as {@link upstreamHeaders} rewrites them for `target`
    */
-  forward(request: Request, target: UpstreamTarget): void {
-    new ProxyClient(this, request, target).send();
+  forward(request: Request, target: UpstreamTarget, headers?: string[]): void {
+    new ProxyClient(this, request, target, headers ?? upstreamHeaders(request, target.hostHeader, this.xForwarded)).send();
   }
 
   /** Close the upstream connections, if the Agent is the factory's own. Call it after `site.close()`. */
@@ -196,19 +205,20 @@ class ProxyClient {
   #timedOut = false;
   #retried = false;
 
-  constructor(factory: ProxyClientFactory, request: Request, target: UpstreamTarget) {
+  constructor(factory: ProxyClientFactory, request: Request, target: UpstreamTarget, headers: string[]) {
     this.#factory = factory;
     this.#request = request;
     this.#target = target;
-    this.#headers = upstreamHeaders(request, target.hostHeader, factory.xForwarded);
+    this.#headers = headers;
     this.#clock = factory.clock ?? request.site?.clock ?? realClock;
   }
 
   /** Open the upstream request, start the clock, watch for the client leaving, send the body. */
   send(): void {
+    const target = this.#target;
     const upstream = httpRequest({
-      host: this.#target.host, port: this.#target.port, method: this.#request.method, path: this.#target.path,
-      headers: this.#headers, agent: this.#factory.agent, setHost: false,
+      ...(target.socketPath === undefined ? { host: target.host, port: target.port } : { socketPath: target.socketPath }),
+      method: this.#request.method, path: target.path, headers: this.#headers, agent: this.#factory.agent, setHost: false,
     });
     this.#upstream = upstream;
     upstream.on('response', (response: IncomingMessage) => this.#onResponse(response));
@@ -266,7 +276,7 @@ class ProxyClient {
       this.send();
       return;
     }
-    const where = `${this.#target.host}:${this.#target.port}`;
+    const where = this.#target.socketPath === undefined ? `${this.#target.host}:${this.#target.port}` : `unix:${this.#target.socketPath}`;
     const request = this.#request;
     this.#fail(() => {
       if (this.#timedOut) {

@@ -16,7 +16,8 @@
  *   `close()` releases them;
  * - the forward proxy is a leaf resource at the root of an ordinary Site, not a channel
  *   class, because Node's parser already hands over absolute URIs as `request.uri`; it
- *   answers an unknown scheme with 400 and CONNECT with 501 (Twisted fails with a 500);
+ *   answers an unknown scheme with 400 (Twisted fails with a 500), and opens CONNECT
+ *   tunnels, to port 443 only by default (lib/proxy/tunnel.ts; Twisted has none);
  * - the forward proxy replaces the client's `Host` header with the URI's host, as RFC
  *   9112 §3.2.2 requires (Twisted keeps the client's when there is one);
  * - `X-Forwarded-For`, `-Host` and `-Proto` are added by the reverse proxy unless
@@ -31,11 +32,17 @@
  */
 
 import { LoomError } from '../errors.ts';
-import { errorPage } from '../pages.ts';
 import { NOT_DONE_YET, Resource, type RenderResult } from '../resource.ts';
 import { quoteSegment } from '../plumbing/url.ts';
 import type { Request } from '../request.ts';
 import { ProxyClientFactory, type ProxyClientOptions, type UpstreamTarget } from './client.ts';
+import { DEFAULT_TUNNEL_PORTS, openTunnel, tunnelTarget } from './tunnel.ts';
+
+/** Options for a {@link ForwardProxyResource}: the proxy's, plus where tunnels may go. */
+export interface ForwardProxyOptions extends ProxyClientOptions {
+  /** The ports a CONNECT tunnel may go to; `[]` opens none. @default [443] */
+  tunnelPorts?: readonly number[];
+}
 
 // #region proxy-reverse
 /**
@@ -113,32 +120,45 @@ export class ReverseProxyResource extends Resource {
  * A forward proxy: put it at the root of a Site and point clients' `http_proxy` at
  * the Site. Each request names its destination as an absolute URI
  * (`GET http://example.com/page HTTP/1.1`), which this resource fetches with the
- * client's method, headers and body. Only `http://` is served; CONNECT (the tunnel that
- * `https://` through a proxy needs) gets 501. Twisted's `proxy.Proxy` and `ProxyRequest`.
+ * client's method, headers and body. `https://` goes through a CONNECT tunnel
+ * (lib/proxy/tunnel.ts), to the ports in `tunnelPorts` only. Twisted's `proxy.Proxy`
+ * and `ProxyRequest`, plus the tunnels Twisted does not have.
  *
  * @example
  * const proxy = new ForwardProxyResource({ timeout: 30 });
  * await new Site(proxy).listen('tcp:3128:interface=127.0.0.1');
  * // curl --proxy http://127.0.0.1:3128 http://example.com/
+ * // curl --proxy http://127.0.0.1:3128 https://example.com/   (a tunnel to port 443)
  */
 export class ForwardProxyResource extends Resource {
   /** It answers for any URI: there is no tree below it to walk. */
   override isLeaf = true;
   /** The connection pool and settings for every request. */
   readonly factory: ProxyClientFactory;
+  /** The ports CONNECT may tunnel to (443 by default). */
+  tunnelPorts: ReadonlySet<number>;
 
-  /** @param options proxy options (`xForwarded` is off unless asked for), or a factory to share. */
-  constructor(options: ProxyClientOptions | ProxyClientFactory = {}) {
+  /**
+   * @param options proxy options (`xForwarded` is off unless asked for; `tunnelPorts`),
+   *   or a factory to share (tunnels then go to port 443 only).
+   */
+  constructor(options: ForwardProxyOptions | ProxyClientFactory = {}) {
     super();
     this.factory = options instanceof ProxyClientFactory ? options : new ProxyClientFactory(options, false);
+    this.tunnelPorts = new Set(options instanceof ProxyClientFactory ? DEFAULT_TUNNEL_PORTS : (options.tunnelPorts ?? DEFAULT_TUNNEL_PORTS));
   }
 
   /**
-   * Fetch `request.uri` for the client.
-   * @throws LoomError `LOOM_ERR_BAD_REQUEST` (400) when the target is not an `http://` URI.
+   * Fetch `request.uri` for the client, or open the tunnel a CONNECT asks for.
+   * @throws LoomError `LOOM_ERR_BAD_REQUEST` (400) when the target is not an `http://` URI
+   *   (or, for CONNECT, not `host:port`); `LOOM_ERR_TUNNEL_REFUSED` (403) for a CONNECT
+   *   to a port not in `tunnelPorts`.
    */
   override render(request: Request): RenderResult {
-    if (request.method === 'CONNECT') return NO_TUNNELS.render(request);
+    if (request.method === 'CONNECT') {
+      openTunnel(request, tunnelTarget(request.uri, this.tunnelPorts), this.factory.timeout, this.factory.clock);
+      return NOT_DONE_YET;
+    }
     this.factory.forward(request, parseProxyTarget(request.uri));
     return NOT_DONE_YET;
   }
@@ -148,9 +168,6 @@ export class ForwardProxyResource extends Resource {
     return this.factory.close();
   }
 }
-
-const NO_TUNNELS = errorPage(501, 'Not Implemented',
-  'This proxy does not open tunnels (CONNECT), so it cannot carry https:// requests. Ask it for http:// URLs only.');
 
 /**
  * Split an absolute `http://` request target into where to connect and what to ask:

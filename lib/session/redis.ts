@@ -6,8 +6,9 @@
  * Each session is one Redis string, `loom:session:<uid>`, holding its components as
  * JSON, with a TTL of the session's timeout. The Site loads the session named by the
  * cookie before traversal (so `request.getSession()` stays synchronous) and writes it
- * back, with a fresh TTL, just before the response ends; that write is what keeps a
- * used session alive. Component values must therefore be plain JSON data; anything
+ * back, with a fresh TTL, when the response is finished, ending the response only once
+ * Redis has acknowledged the write: the client's next request, to any process, then finds
+ * what this one stored. That write is also what keeps a used session alive. Component values must therefore be plain JSON data; anything
  * else is refused with `LOOM_ERR_SESSION_VALUE` when it is stored.
  *
  * Twisted has no counterpart (its sessions live in one process's memory).
@@ -16,7 +17,7 @@
  * Site recovers when Redis is back. `notifyOnExpire` callbacks run only where
  * `expire()` is called: a TTL running out in Redis tells no process. Two requests of
  * one session at the same moment each write the session back; the later write wins.
- * Tests: `test/session/redis.test.ts`. Lesson 31 (scaling-out, not written yet) uses it.
+ * Tests: `test/session/redis.test.ts`. Lesson 31 (scaling-out) uses it.
  */
 
 import { createRequire } from 'node:module';
@@ -112,16 +113,21 @@ export class RedisSessionStore implements SessionStore {
     this.#track(this.#redis.del(this.prefix + session.uid).catch((error: unknown) => this.#logger?.error(`Could not delete session ${session.uid.slice(0, 8)}… from Redis`, error)));
   }
 
-  save(session: Session): void {
+  save(session: Session): Promise<void> | undefined {
     let json: string;
     try {
       json = JSON.stringify(session.save());
     } catch (error) {
       this.#logger?.error(`Session not saved: ${(error as Error).message}`, error);
-      return;
+      return undefined;
     }
     const ttl = Math.max(1, Math.ceil(session.sessionTimeout));
-    this.#track(this.#redis.set(this.prefix + session.uid, json, 'EX', ttl).catch((error: unknown) => this.#logger?.error('Could not save a session to Redis', error)));
+    const write = this.#redis.set(this.prefix + session.uid, json, 'EX', ttl).then(
+      () => {},
+      (error: unknown) => void this.#logger?.error('Could not save a session to Redis', error),
+    );
+    this.#track(write);
+    return write;
   }
 
   /** Finish the writes under way (auto-pipelining sends them on the next tick), then disconnect. */

@@ -190,8 +190,13 @@ export interface SessionStore {
   touched(session: Session): void;
   /** Forget a session (it expired). */
   remove(session: Session): void;
-  /** Write the session back after a request used it (remote stores; memory does nothing). */
-  save(session: Session): void;
+  /**
+   * Write the session back after a request used it (remote stores; memory does nothing).
+   * A remote store returns a Promise that settles once the write is acknowledged (never
+   * rejecting: a failed write is logged), and the request ends only then, so that the
+   * client's next request finds the session in whichever process answers it.
+   */
+  save(session: Session): void | Promise<void>;
   /** Release what the store holds (timers, connections). */
   close(): Promise<void>;
 }

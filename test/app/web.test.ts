@@ -7,6 +7,10 @@ import { DEFAULT_LISTEN, buildWebRoot, endpointsOf, startWebServer, webCommand, 
 import { isLoomError } from '../../lib/errors.ts';
 import { memoryLogger, request } from '../../lib/testing.ts';
 import { File } from '../../lib/static/file.ts';
+import { ResourcePublisher } from '../../lib/distrib/publisher.ts';
+import { UserDirectory } from '../../lib/distrib/user-directory.ts';
+import { RedisSessionStore } from '../../lib/session/redis.ts';
+import { Site } from '../../lib/site.ts';
 import { ResourceScriptWrapper } from '../../lib/script.ts';
 import type { IResource } from '../../lib/resource.ts';
 
@@ -19,6 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const files: Record<string, string> = {
   'package.json': '{"type":"module"}\n',
   'site/hello.txt': 'hello\n',
+  'homes/alice/public_html/index.html': '<p>alice</p>\n',
   'site/noext': 'no extension\n',
   'site/page.html': '<p>page</p>\n',
   'site/sub/index.html': '<p>sub index</p>\n',
@@ -201,6 +206,89 @@ describe('startWebServer', () => {
     expect(configOf().displayTracebacks).toBe(false);
     const server = await startWebServer(configOf('--display-tracebacks', '--listen', 'tcp:0:interface=127.0.0.1'), { logger: memoryLogger(), accessLog: null });
     expect(server.site.displayTracebacks).toBe(true);
+    await server.stop();
+  });
+});
+
+describe('loom web --user, --passwd and --personal', () => {
+  writeFileSync(join(dir, 'passwd'), `alice:x:1001:1001:Alice:${join(dir, 'homes/alice')}:/bin/sh\n`);
+
+  it('serves a UserDirectory with --user, over the users of --passwd', async () => {
+    const built = await buildWebRoot(configOf('--user', '--passwd', 'passwd'));
+    try {
+      expect(built.resource).toBeInstanceOf(UserDirectory);
+      expect((await request(built.resource, { uri: '/~alice/' })).text).toBe('<p>alice</p>\n');
+      expect((await request(built.resource, { uri: '/~root/' })).code).toBe(404);
+    } finally {
+      await built.stop();
+    }
+  });
+
+  it('refuses --passwd without --user, or naming no file', () => {
+    expect(usageErrorOf('--passwd', 'passwd')).toBe('--passwd only applies with --user.');
+    expect(usageErrorOf('--user', '--passwd', 'missing')).toBe('--passwd: no such file or directory: missing');
+  });
+
+  it('lets --user replace an earlier root, and a later root replace it', async () => {
+    expect(configOf('--path', 'site', '--user').root.kind).toBe('user');
+    expect(configOf('--user', '--path', 'site').root.kind).toBe('path');
+  });
+
+  it('serves a ResourcePublisher with --personal, on ~/.loom-web.sock by default (Twisted\'s rule)', async () => {
+    const home = process.env.HOME;
+    process.env.HOME = join(dir, 'homes/alice');
+    try {
+      expect(endpointsOf(configOf('--personal'))).toEqual([`unix:${join(dir, 'homes/alice/.loom-web.sock')}`]);
+    } finally {
+      process.env.HOME = home;
+    }
+    expect(endpointsOf(configOf('--personal', '--listen', 'tcp:1'))).toEqual(['tcp:1']);
+    const server = await startWebServer(configOf('--personal', '--path', 'site', '--listen', `unix:${join(dir, 'p.sock')}`), { logger: memoryLogger(), accessLog: null });
+    try {
+      expect(server.site).toBeInstanceOf(ResourcePublisher);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('loom web --sessions, --log-format and --workers', () => {
+  it('keeps sessions in Redis with --sessions redis://…, and in memory by default', async () => {
+    expect(configOf().sessions).toBeNull();
+    expect(configOf('--sessions', 'memory').sessions).toBeNull();
+    const server = await startWebServer(configOf('--sessions', 'redis://127.0.0.1:1/0', '--listen', 'tcp:0:interface=127.0.0.1'), { logger: memoryLogger(), accessLog: null });
+    try {
+      expect(server.site.sessions).toBeInstanceOf(RedisSessionStore);
+    } finally {
+      (server.site.sessions as RedisSessionStore).client.disconnect();
+      await server.stop();
+    }
+  });
+
+  it('refuses a --sessions value that is neither memory nor a Redis URL', () => {
+    expect(usageErrorOf('--sessions', 'redis')).toBe('--sessions needs "memory" or a Redis URL such as redis://127.0.0.1:6379/0, got "redis".');
+    expect(usageErrorOf('--sessions', 'http://127.0.0.1:6379')).toContain('--sessions needs');
+  });
+
+  it('logs the first X-Forwarded-For address with --log-format proxied', async () => {
+    const log = join(dir, 'proxied.log');
+    const server = await startWebServer(configOf('--path', 'site', '--log-format', 'proxied', '--logfile', log, '--listen', 'tcp:0:interface=127.0.0.1'), { logger: memoryLogger() });
+    await (await fetch(`${server.ports[0]!.url}hello.txt`, { headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' } })).text();
+    await server.stop();
+    expect(readFileSync(log, 'utf8')).toMatch(/^"203\.0\.113\.9" - - /);
+    expect(usageErrorOf('--log-format', 'json')).toBe('--log-format is "combined" or "proxied", got "json".');
+  });
+
+  it('takes --workers N, a whole number of at least 1', () => {
+    expect(configOf().workers).toBe(1);
+    expect(configOf('--workers', '3').workers).toBe(3);
+    expect(usageErrorOf('--workers', '0')).toContain('at least 1');
+  });
+
+  it('makes a plain Site when not --personal', async () => {
+    const server = await startWebServer(configOf('--listen', 'tcp:0:interface=127.0.0.1'), { logger: memoryLogger(), accessLog: null });
+    expect(server.site).toBeInstanceOf(Site);
+    expect(server.site).not.toBeInstanceOf(ResourcePublisher);
     await server.stop();
   });
 });

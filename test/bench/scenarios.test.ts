@@ -4,8 +4,16 @@ import { SERVERS_DIR } from '../../bench/build.ts';
 import { knownIds, SCENARIOS, selectScenarios, serversFor } from '../../bench/scenarios.ts';
 
 describe('SCENARIOS', () => {
-  it('has the six scenarios of the benchmark plan, in order', () => {
-    expect(SCENARIOS.map((s) => s.id)).toEqual(['hello', 'static', 'gzip', 'proxy', 'gateway', 'sessions']);
+  it('has the scenarios of the benchmark plan, in order: the six, then scaling out (lesson 31)', () => {
+    expect(SCENARIOS.map((s) => s.id)).toEqual(['hello', 'static', 'gzip', 'proxy', 'gateway', 'sessions', 'scale-out']);
+  });
+
+  it('runs the scaled deployments with nginx, and Redis for the sessions case', () => {
+    const scale = SCENARIOS.find((s) => s.id === 'scale-out')!;
+    for (const server of scale.servers.filter((s) => s.launch.kind === 'node' && s.launch.script === 'loom-scaled.ts')) {
+      expect(server.needsNginx, server.id).toBe(true);
+      expect(server.needsRedis === true, server.id).toBe(server.id.startsWith('redis'));
+    }
   });
 
   it('names only server scripts that exist in bench/servers', () => {

@@ -164,10 +164,10 @@ describe('ForwardProxyResource', () => {
     expect(response.text).toContain('http:// URLs only');
   });
 
-  it('answers 501 to CONNECT: it opens no tunnels', async () => {
+  it('answers 501 to a CONNECT on a connection that cannot carry a tunnel (an in-memory one)', async () => {
     const response = await request(testSite(new ForwardProxyResource(factory)), { uri: 'example.com:443', method: 'CONNECT' });
     expect(response.code).toBe(501);
-    expect(response.text).toContain('CONNECT');
+    expect(response.text).toContain('cannot carry a tunnel');
   });
 
   it('answers 502 when the URI names a host that is not there', async () => {
@@ -184,12 +184,12 @@ describe('ForwardProxyResource', () => {
 describe('CONNECT on a live Site', () => {
   const connect = 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n';
 
-  it('reaches the forward proxy, which answers 501 and closes', async () => {
+  it('reaches the forward proxy, which refuses a port it does not tunnel to with 403 and closes (tunnels: test/proxy/tunnel.test.ts)', async () => {
     const front = await startSite(new ForwardProxyResource(factory));
     try {
-      const raw = await exchange(front.port, connect);
-      expect(raw).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
-      expect(raw).toContain('does not open tunnels');
+      const raw = await exchange(front.port, 'CONNECT example.com:25 HTTP/1.1\r\nHost: example.com:25\r\n\r\n');
+      expect(raw).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+      expect(raw).toContain('only opens tunnels to port 443');
     } finally {
       await front.site.close();
     }

@@ -94,6 +94,28 @@ redisServer.describe('RedisSessionStore', () => {
     await reader.close();
   });
 
+  it('ends the response only once Redis has acknowledged the session write, so the next request anywhere finds it', async () => {
+    const s = store();
+    await ready(s);
+    const site = new Site(new Notes(), { sessionStore: s, logger: memoryLogger() });
+    const other = new RedisSessionStore({ url: `redis://127.0.0.1:${redis.port}` });
+    await ready(other);
+    await other.client.call('CLIENT', 'PAUSE', '60000', 'WRITE'); // writes wait; reads (CLIENT LIST) do not
+    try {
+      let ended = false;
+      const pending = request(site, { uri: '/?note=held' }).then((response) => ((ended = true), response));
+      // Wait until the SET is at Redis, held by the pause.
+      while (!String(await other.client.call('CLIENT', 'LIST')).includes('cmd=set')) await new Promise((resolve) => setImmediate(resolve));
+      expect(ended).toBe(false);
+      await other.client.call('CLIENT', 'UNPAUSE');
+      const uid = (await pending).text.split(' ')[0]!;
+      expect(JSON.parse((await other.client.get(`${s.prefix}${uid}`))!)).toMatchObject({ components: { note: 'held' } });
+    } finally {
+      await other.client.call('CLIENT', 'UNPAUSE');
+      await other.close();
+    }
+  });
+
   it('loads the session for a multipart POST too', async () => {
     const s = store();
     await ready(s);

@@ -30,10 +30,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Start redis-server (on `port`, or a free one) and wait until it answers PING. */
-export async function startRedis(port?: number): Promise<RedisProcess> {
+/**
+ * Start redis-server (on `port`, or a free one) and wait until it answers PING. With
+ * `dir`, it keeps its data there in an append-only file, so a server started again on
+ * the same folder has what the last one saved; without, it keeps nothing.
+ */
+export async function startRedis(port?: number, options: { dir?: string } = {}): Promise<RedisProcess> {
   const p = port ?? (await freePort());
-  const child: ChildProcess = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+  const keep = options.dir === undefined ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir];
+  const child: ChildProcess = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', ...keep, '--daemonize', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPong(p, exited);
   return {
