@@ -35,7 +35,7 @@ import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from
 import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
-import { kCutOff, kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kSetForm } from './plumbing/symbols.ts';
+import { kCutOff, kFinishWithBody, kNewSession, kPreloadSession, kReject, kRequestFinished, kResolve, kSetForm } from './plumbing/symbols.ts';
 import { quoteSegment, splitPath } from './plumbing/url.ts';
 import { URLPath } from './plumbing/url-path.ts';
 import type { Clock } from './clock.ts';
@@ -93,6 +93,8 @@ export interface RequestOwner {
   readonly sessions: SessionStore;
   /** Make and store a new session (Twisted's `Site.makeSession`). */
   makeSession(): Session;
+  /** Make a new session without storing it: the request stores it when its response is sent. */
+  [kNewSession](): Session;
   /** The request has finished: log it, trace it. Only the Request calls it. */
   [kRequestFinished](request: Request): void;
 }
@@ -154,6 +156,8 @@ export class Request {
   #secure: boolean | null = null;
   #rootURL: string | null = null;
   #session: Session | null = null;
+  // A session this request made: the store keeps it only once the response is sent.
+  #sessionIsNew = false;
   // undefined: nothing was preloaded (memory store); null: the store had no such session.
   #preloaded: Session | null | undefined = undefined;
 
@@ -332,7 +336,9 @@ export class Request {
       }
     }
     this.#assertNotStarted('start a session (its cookie is a header)');
-    const session = site.makeSession();
+    // Not stored yet: a client that goes away before the response leaves nothing behind.
+    const session = site[kNewSession]();
+    this.#sessionIsNew = true;
     this.addCookie(cookieName, session.uid, { path: '/', secure: this.isSecure(), httpOnly: true, sameSite: 'lax' });
     return session;
   }
@@ -638,7 +644,9 @@ export class Request {
   // A remote store's write is sent before the response ends, so that the client's next
   // request cannot overtake it.
   #saveSession(): void {
-    if (this.#session !== null && !this.#session.expired && this.site !== null) this.site.sessions.save(this.#session);
+    if (this.#session === null || this.#session.expired || this.site === null) return;
+    if (this.#sessionIsNew) this.site.sessions.add(this.#session);
+    this.site.sessions.save(this.#session);
   }
 
   #isBodiless(): boolean {

@@ -22,6 +22,8 @@ export const kSetForm: unique symbol = Symbol('loom.request.setForm');
 export const kPreloadSession: unique symbol = Symbol('loom.request.preloadSession');
 /** `Request`: the Site gave up waiting for the response (responseTimeout); drop what the resource writes. Used by lib/timeouts.ts. */
 export const kCutOff: unique symbol = Symbol('loom.request.cutOff');
+/** `RequestOwner` (the Site): make a session its store does not keep yet (the Request adds it when its response is sent). Used by `Request`. */
+export const kNewSession: unique symbol = Symbol('loom.owner.newSession');
 /** `RequestOwner` (the Site): a request has finished; log it and trace it. Used by `Request`. */
 export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
 /** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */
