@@ -35,7 +35,7 @@ import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from
 import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
-import { kCutOff, kFinishWithBody, kPreloadSession, kReject, kRequestFinished, kResolve, kRestoreConnection, kSetForm } from './plumbing/symbols.ts';
+import { kCutOff, kFinishWithBody, kNewSession, kPreloadSession, kReject, kRequestFinished, kResolve, kRestoreConnection, kSetForm } from './plumbing/symbols.ts';
 import { quoteSegment, splitPath } from './plumbing/url.ts';
 import { URLPath } from './plumbing/url-path.ts';
 import type { Clock } from './clock.ts';
@@ -93,6 +93,8 @@ export interface RequestOwner {
   readonly sessions: SessionStore;
   /** Make and store a new session (Twisted's `Site.makeSession`). */
   makeSession(): Session;
+  /** Make a new session without storing it: the request stores it when its response is sent. */
+  [kNewSession](): Session;
   /** The request has finished: log it, trace it. Only the Request calls it. */
   [kRequestFinished](request: Request): void;
 }
@@ -156,6 +158,8 @@ export class Request {
   #secure: boolean | null = null;
   #rootURL: string | null = null;
   #session: Session | null = null;
+  // A session this request made: the store keeps it only once the response is sent.
+  #sessionIsNew = false;
   // undefined: nothing was preloaded (memory store); null: the store had no such session.
   #preloaded: Session | null | undefined = undefined;
 
@@ -334,7 +338,9 @@ export class Request {
       }
     }
     this.#assertNotStarted('start a session (its cookie is a header)');
-    const session = site.makeSession();
+    // Not stored yet: a client that goes away before the response leaves nothing behind.
+    const session = site[kNewSession]();
+    this.#sessionIsNew = true;
     this.addCookie(cookieName, session.uid, { path: '/', secure: this.isSecure(), httpOnly: true, sameSite: 'lax' });
     return session;
   }
@@ -646,13 +652,15 @@ export class Request {
 
   // #region request-end-after-save
   /**
-   * Write the session back, then end the response. A store outside this process answers
-   * with a Promise, and the response ends when it settles: until the client has the end
-   * of this response it cannot send the next one, so that one finds the session saved,
-   * whichever process serves it. The memory store (and a request with no session) ends at once.
+   * Write the session back, then end the response. A session made by this request joins
+   * its store only now, when its cookie goes out: a request whose client never comes
+   * back costs the store nothing. A store outside this process answers with a Promise,
+   * and the response ends when it settles: until the client has the end of this
+   * response it cannot send the next one, so that one finds the session saved, whichever
+   * process serves it. The memory store (and a request with no session) ends at once.
    */
   #endAfterSave(last: Uint8Array | string | undefined): void {
-    const saving = this.#session !== null && !this.#session.expired && this.site !== null ? this.site.sessions.save(this.#session) : undefined;
+    const saving = this.#saveSession();
     if (saving === undefined) {
       this.channel.end(last);
       this.#finished();
@@ -662,6 +670,13 @@ export class Request {
       this.channel.end(last);
       this.#finished();
     });
+  }
+
+  #saveSession(): Promise<void> | undefined {
+    if (this.#session === null || this.#session.expired || this.site === null) return undefined;
+    if (this.#sessionIsNew) this.site.sessions.add(this.#session);
+    const saving = this.site.sessions.save(this.#session);
+    return saving instanceof Promise ? saving : undefined;
   }
   // #endregion request-end-after-save
 

@@ -39,7 +39,7 @@ import { consoleLogger, type Logger } from './logger.ts';
 import { errorPage } from './pages.ts';
 import { processingFailed, render } from './render.ts';
 import { getChildForRequest, type IResource } from './resource.ts';
-import { kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
+import { kNewSession, kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
 import { VERSION } from './plumbing/version.ts';
 import { Request, type RequestOwner } from './request.ts';
 import { BodyWatch, ResponseDeadlines, timeoutsFrom, type TimeoutOptions, type Timeouts } from './timeouts.ts';
@@ -181,9 +181,14 @@ export class Site implements RequestOwner {
 
   /** Make a new session with a fresh uid and keep it in the store. Twisted's `makeSession`. */
   makeSession(): Session {
-    const session = this.#sessionFactory(newSessionUid(), this.sessions, this.clock);
+    const session = this[kNewSession]();
     this.sessions.add(session);
     return session;
+  }
+
+  /** A new session the store does not keep yet: `request.getSession()` adds it when the response is sent. */
+  [kNewSession](): Session {
+    return this.#sessionFactory(newSessionUid(), this.sessions, this.clock);
   }
 
   // #region site-preload-session

@@ -21,6 +21,7 @@ const second = (await import(`${pathToFileURL(subjectPath(import.meta.url, 'cart
 /** Sessions as JSON text in one Map, shared by every store made with it: Redis, in miniature. */
 class SharedStore implements SessionStore {
   readonly remote = true;
+  readonly evictions = 0; // this miniature never evicts
   readonly #data: Map<string, string>;
   #clock: Clock = new FakeClock();
   #factory: SessionFactory = defaultSessionFactory;

@@ -10,7 +10,9 @@
  * names collect every value, and a form body counts only for POST.
  * Loom differs: values are decoded UTF-8 strings; a multipart field keeps every value
  * (Twisted keeps the last), and uploaded files go to `request.files` with their name and
- * type instead of being mixed into `args` as raw bytes.
+ * type instead of being mixed into `args` as raw bytes; a form of more than
+ * {@link MAX_FORM_FIELDS} fields or parts is refused with 413 (Twisted has no limit, so a
+ * 100 MB body of `a=&a=&…` becomes millions of strings, as Django's and PHP's limits stop).
  * Tests: `test/plumbing/args.test.ts`. Lesson 07 (handling-posts) teaches it.
  */
 
@@ -31,13 +33,24 @@ export interface UploadedFile {
   readonly data: Buffer;
 }
 
+/**
+ * The most fields (or multipart parts) one form may have. Ten times Django's and PHP's
+ * 1000, so no real form comes near it; a URL (16 KiB at most) cannot reach it at all.
+ */
+export const MAX_FORM_FIELDS = 10_000;
+
 // #region args-parse-query
-/** Add the `name=value` items of a query string or urlencoded body to `into`. */
+/**
+ * Add the `name=value` items of a query string or urlencoded body to `into`.
+ * @throws LoomError `LOOM_ERR_BODY_TOO_LARGE` (413) past {@link MAX_FORM_FIELDS} items.
+ */
 export function parseQueryArgs(query: string, into: Args = new Map()): Args {
   if (query === '') return into;
+  let count = 0;
   for (const item of query.split(/[&;]/)) {
     const eq = item.indexOf('=');
     if (eq < 0) continue; // Twisted drops items with no '=' ("z" in "?y=&z").
+    if (++count > MAX_FORM_FIELDS) throw tooManyFields();
     const name = decodeFormComponent(item.slice(0, eq));
     const value = decodeFormComponent(item.slice(eq + 1));
     const values = into.get(name);
@@ -66,7 +79,8 @@ export interface MultipartForm {
 // #region args-multipart
 /**
  * Parse a `multipart/form-data` body.
- * @throws LoomError `LOOM_ERR_BAD_REQUEST` (400) when the body is not valid multipart.
+ * @throws LoomError `LOOM_ERR_BAD_REQUEST` (400) when the body is not valid multipart,
+ * `LOOM_ERR_BODY_TOO_LARGE` (413) past {@link MAX_FORM_FIELDS} parts.
  */
 export function parseMultipart(contentType: string, content: Content): Promise<MultipartForm> {
   const fields: Args = new Map();
@@ -74,7 +88,7 @@ export function parseMultipart(contentType: string, content: Content): Promise<M
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: { 'content-type': contentType }, defParamCharset: 'utf8' });
+      parser = busboy({ headers: { 'content-type': contentType }, defParamCharset: 'utf8', limits: { parts: MAX_FORM_FIELDS + 1 } }); // busboy reports reaching its limit, so one more than allowed
     } catch (error) {
       reject(badMultipart(error));
       return;
@@ -85,6 +99,7 @@ export function parseMultipart(contentType: string, content: Content): Promise<M
       stream.on('data', (part: Buffer) => parts.push(part));
       stream.on('end', () => append(files, name, { filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.concat(parts) }));
     });
+    parser.on('partsLimit', () => reject(tooManyFields())); // busboy stops emitting parts; close still comes
     parser.on('error', (error) => reject(badMultipart(error)));
     parser.on('close', () => resolve({ fields, files }));
     parser.end(content.bytes());
@@ -96,6 +111,11 @@ function append<T>(map: Map<string, T[]>, name: string, value: T): void {
   const values = map.get(name);
   if (values === undefined) map.set(name, [value]);
   else values.push(value);
+}
+
+function tooManyFields(): LoomError {
+  return new LoomError('LOOM_ERR_BODY_TOO_LARGE',
+    `The form has more than ${MAX_FORM_FIELDS} fields, more than this server accepts. Send fewer fields (or the data as one JSON body).`, { status: 413 });
 }
 
 function badMultipart(error: unknown): LoomError {

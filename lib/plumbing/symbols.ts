@@ -27,6 +27,8 @@ export const kCutOff: unique symbol = Symbol('loom.request.cutOff');
  * on the request a personal server received from it. Used by lib/distrib/publisher.ts.
  */
 export const kRestoreConnection: unique symbol = Symbol('loom.request.restoreConnection');
+/** `RequestOwner` (the Site): make a session its store does not keep yet (the Request adds it when its response is sent). Used by `Request`. */
+export const kNewSession: unique symbol = Symbol('loom.owner.newSession');
 /** `RequestOwner` (the Site): a request has finished; log it and trace it. Used by `Request`. */
 export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
 /** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */

@@ -4,7 +4,9 @@
  * balancer share them: a session made by one is found by the others.
  *
  * Each session is one Redis string, `loom:session:<uid>`, holding its components as
- * JSON, with a TTL of the session's timeout. The Site loads the session named by the
+ * JSON, with a TTL of the session's timeout; a sorted set, `loom:session:lru`, ranks the
+ * sessions by last use, so that past `maxSessions` the least recently used are evicted,
+ * as the memory store does (each eviction counted, one log line per burst). The Site loads the session named by the
  * cookie before traversal (so `request.getSession()` stays synchronous) and writes it
  * back, with a fresh TTL, when the response is finished, ending the response only once
  * Redis has acknowledged the write: the client's next request, to any process, then finds
@@ -25,7 +27,9 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { Clock } from '../clock.ts';
 import { LoomError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { defaultSessionFactory, type SavedSession, type Session, type SessionFactory, type SessionStore } from './session.ts';
+import {
+  DEFAULT_MAX_SESSIONS, EvictionReport, defaultSessionFactory, type SavedSession, type Session, type SessionFactory, type SessionStore,
+} from './session.ts';
 
 /** Options for {@link RedisSessionStore}. */
 export interface RedisSessionStoreOptions {
@@ -37,14 +41,39 @@ export interface RedisSessionStoreOptions {
   prefix?: string;
   /** Milliseconds a Redis command may take before the request gets a 503. @default 1000 */
   commandTimeout?: number;
+  /** The most sessions kept (by every process sharing the prefix); the least recently used go first. @default 100000 */
+  maxSessions?: number;
 }
+
+/**
+ * Save one session and evict past the cap, in one step on the server: write the session
+ * with its TTL, rank it as used now, then pop and delete the least recently used while
+ * there are too many. Returns how many it evicted. (The deleted keys are not declared in
+ * KEYS, so this is for a single Redis, not a cluster.)
+ */
+const SAVE_SCRIPT = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if over <= 0 then return 0 end
+local oldest = redis.call('ZPOPMIN', KEYS[2], over)
+for i = 1, #oldest, 2 do redis.call('DEL', oldest[i]) end
+return over`;
+
+/** The client with the save script defined on it (ioredis sends it once, then by its SHA). */
+type ScriptedRedis = Redis & {
+  loomSaveSession(key: string, lru: string, json: string, ttl: number, usedAt: number, max: number): Promise<number>;
+};
 
 // #region session-redis-store
 /** A {@link SessionStore} on Redis. */
 export class RedisSessionStore implements SessionStore {
   readonly remote = true;
   readonly prefix: string;
-  readonly #redis: Redis;
+  readonly maxSessions: number;
+  readonly #redis: ScriptedRedis;
+  readonly #lru: string;
+  readonly #report = new EvictionReport();
   readonly #ownsClient: boolean;
   #clock: Clock | null = null;
   #factory: SessionFactory = defaultSessionFactory;
@@ -55,6 +84,11 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(options: RedisSessionStoreOptions = {}) {
     this.prefix = options.prefix ?? 'loom:session:';
+    this.#lru = `${this.prefix}lru`; // never a session's key: those end in a 64-digit uid
+    this.maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    if (!Number.isInteger(this.maxSessions) || this.maxSessions < 1) {
+      throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', `maxSessions must be a whole number of at least 1, got ${String(this.maxSessions)}.`);
+    }
     this.#ownsClient = options.client === undefined;
     const redisOptions: RedisOptions = {
       commandTimeout: options.commandTimeout ?? 1000,
@@ -62,11 +96,13 @@ export class RedisSessionStore implements SessionStore {
       // Keep trying to reconnect, never more than 2 s apart, so the Site recovers by itself.
       retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     };
-    this.#redis = options.client ?? connect(options.url, {
+    const client = options.client ?? connect(options.url, {
       ...redisOptions,
       // Requests of many clients share one connection: batch their commands into one write.
       enableAutoPipelining: true,
     });
+    if (!('loomSaveSession' in client)) client.defineCommand('loomSaveSession', { numberOfKeys: 2, lua: SAVE_SCRIPT });
+    this.#redis = client as ScriptedRedis;
     this.#redis.on('error', (error: Error) => this.#reportDown(error));
     this.#redis.on('ready', () => this.#reportUp());
   }
@@ -75,6 +111,10 @@ export class RedisSessionStore implements SessionStore {
     this.#clock = clock;
     this.#factory = factory;
     this.#logger = logger;
+  }
+
+  get evictions(): number {
+    return this.#report.count;
   }
 
   /** The Redis client, for tests and for waiting until it is connected. */
@@ -110,7 +150,9 @@ export class RedisSessionStore implements SessionStore {
   }
 
   remove(session: Session): void {
-    this.#track(this.#redis.del(this.prefix + session.uid).catch((error: unknown) => this.#logger?.error(`Could not delete session ${session.uid.slice(0, 8)}… from Redis`, error)));
+    const key = this.prefix + session.uid;
+    this.#track(this.#redis.zrem(this.#lru, key).catch(() => undefined)); // a stale rank only makes it the next to go
+    this.#track(this.#redis.del(key).catch((error: unknown) => this.#logger?.error(`Could not delete session ${session.uid.slice(0, 8)}… from Redis`, error)));
   }
 
   save(session: Session): Promise<void> | undefined {
@@ -122,8 +164,9 @@ export class RedisSessionStore implements SessionStore {
       return undefined;
     }
     const ttl = Math.max(1, Math.ceil(session.sessionTimeout));
-    const write = this.#redis.set(this.prefix + session.uid, json, 'EX', ttl).then(
-      () => {},
+    const saved = this.#redis.loomSaveSession(this.prefix + session.uid, this.#lru, json, ttl, session.lastModified, this.maxSessions);
+    const write = saved.then(
+      (evicted) => this.#report.evicted(evicted, this.maxSessions, this.#requireClock(), this.#logger),
       (error: unknown) => void this.#logger?.error('Could not save a session to Redis', error),
     );
     this.#track(write);

@@ -17,8 +17,12 @@
  *   the page cannot read it and other sites cannot ride on it;
  * - a cookie that is not a well-formed uid is never looked up: the client gets a new
  *   session, as for an unknown uid;
- * - the memory store has a cap (`maxSessions`) and evicts the least recently used
- *   session first, so a flood of new clients cannot grow memory without limit;
+ * - each store has a cap (`maxSessions`) and evicts the least recently used session
+ *   first, counting evictions and logging once per burst, so a flood of new clients
+ *   cannot grow memory without limit (Twisted's `site.sessions` grows for 15 minutes
+ *   per client: a lesson 18 server went from 85 to 303 MB under wrk and kept rising);
+ * - a new session is kept by the store only when the response carrying its cookie is
+ *   sent, so a request whose client went away first leaves nothing behind;
  * - expiry runs on the Site's injected clock, so tests move time instead of waiting;
  *   the memory store needs one timer per timeout value, not one per session.
  * Tests: `test/session/session.test.ts`. Lessons 17–19 teach it.
@@ -33,8 +37,17 @@ import type { Logger } from '../logger.ts';
 /** How long an unused session lives, in seconds (Twisted's default). */
 export const DEFAULT_SESSION_TIMEOUT = 900;
 
-/** The most sessions the memory store keeps before evicting the least recently used. */
+/**
+ * The most sessions a store keeps before evicting the least recently used. In memory a
+ * session costs about 280 bytes of heap with no components and about 500 with one small
+ * object (`npm run stress` measures it; docs/guide/reliability.md shows the figures), so
+ * the default cap holds a flood of new clients to some 30–50 MB of heap. In Redis each
+ * costs its key, its JSON and a rank in the LRU set.
+ */
 export const DEFAULT_MAX_SESSIONS = 100_000;
+
+/** Seconds without an eviction after which the next one is logged again: one line per burst. */
+const EVICTION_QUIET_SECONDS = 60;
 
 /** A session uid: 32 random bytes as 64 lower-case hex digits. */
 const UID_PATTERN = /^[0-9a-f]{64}$/;
@@ -199,7 +212,43 @@ export interface SessionStore {
   save(session: Session): void | Promise<void>;
   /** Release what the store holds (timers, connections). */
   close(): Promise<void>;
+  /** Sessions evicted so far to stay under the store's cap. */
+  readonly evictions: number;
 }
+
+// #region session-eviction-report
+/**
+ * Counts the evictions of one store and says so in the log once per burst: at the first
+ * eviction after a quiet minute, with what the last burst cost. A flood evicting
+ * thousands of sessions a second writes one line, not thousands.
+ */
+export class EvictionReport {
+  #count = 0;
+  #sinceLog = 0;
+  #last = Number.NEGATIVE_INFINITY;
+
+  /** Evictions so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** `n` sessions were evicted now (by `clock`); `max` is the store's cap. */
+  evicted(n: number, max: number, clock: Clock, logger: Logger | null): void {
+    if (n <= 0) return;
+    const now = clock.seconds();
+    this.#count += n;
+    this.#sinceLog += n;
+    if (now - this.#last >= EVICTION_QUIET_SECONDS) {
+      const before = this.#sinceLog - n;
+      logger?.warn(`Session store full (${max} sessions): evicting the least recently used to make room for new ones` +
+        `${before > 0 ? ` (${before} more since the last such message)` : ''}. A flood of new clients, or maxSessions too low? ` +
+        `Logged once per burst; the store's evictions property counts them all (${this.#count} so far).`);
+      this.#sinceLog = 0;
+    }
+    this.#last = now;
+  }
+}
+// #endregion session-eviction-report
 
 // #region session-memory-store
 /**
@@ -217,7 +266,9 @@ export class MemorySessionStore implements SessionStore {
   // The same sessions grouped by timeout, each group least recently used first.
   readonly #byTimeout = new Map<number, Map<string, Session>>();
   readonly #sweeps = new Map<number, DelayedCall>();
+  readonly #report = new EvictionReport();
   #clock: Clock | null = null;
+  #logger: Logger | null = null;
 
   constructor(options: { maxSessions?: number } = {}) {
     const max = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
@@ -227,8 +278,13 @@ export class MemorySessionStore implements SessionStore {
     this.maxSessions = max;
   }
 
-  attach(clock: Clock): void {
+  attach(clock: Clock, _factory: SessionFactory, logger: Logger): void {
     this.#clock = clock;
+    this.#logger = logger;
+  }
+
+  get evictions(): number {
+    return this.#report.count;
   }
 
   /** How many sessions are alive. */
@@ -242,7 +298,10 @@ export class MemorySessionStore implements SessionStore {
 
   add(session: Session): void {
     if (this.#clock === null) throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'This session store is not attached to a Site.');
-    if (this.#sessions.size >= this.maxSessions) this.#sessions.values().next().value?.expire();
+    if (this.#sessions.size >= this.maxSessions) {
+      this.#sessions.values().next().value?.expire();
+      this.#report.evicted(1, this.maxSessions, this.#clock, this.#logger);
+    }
     this.#sessions.set(session.uid, session);
     let group = this.#byTimeout.get(session.sessionTimeout);
     if (group === undefined) this.#byTimeout.set(session.sessionTimeout, (group = new Map()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFormComponent, parseMultipart, parseQueryArgs } from '../../lib/plumbing/args.ts';
+import { MAX_FORM_FIELDS, decodeFormComponent, parseMultipart, parseQueryArgs } from '../../lib/plumbing/args.ts';
 import { percentDecode } from '../../lib/plumbing/url.ts';
 import { Content } from '../../lib/plumbing/content.ts';
 
@@ -11,6 +11,11 @@ describe('parseQueryArgs', () => {
   it('decodes + as a space and percent escapes as UTF-8', () => {
     expect(parseQueryArgs('q=caf%C3%A9+au+lait&k%20ey=v').get('q')).toEqual(['café au lait']);
     expect(parseQueryArgs('k%20ey=v').get('k ey')).toEqual(['v']);
+  });
+
+  it(`security: refuses a form of more than ${MAX_FORM_FIELDS} fields with 413, and takes one of exactly that many`, () => {
+    expect(parseQueryArgs('a=&'.repeat(MAX_FORM_FIELDS)).get('a')).toHaveLength(MAX_FORM_FIELDS);
+    expect(() => parseQueryArgs('a=&'.repeat(MAX_FORM_FIELDS + 1))).toThrow(expect.objectContaining({ code: 'LOOM_ERR_BODY_TOO_LARGE', status: 413 }));
   });
 
   it('returns nothing for an empty string', () => {
@@ -26,6 +31,14 @@ describe('parseMultipart', () => {
     expect(form.fields.get('a')).toEqual(['1', '2']);
     expect(form.files.get('f')?.[0]).toMatchObject({ filename: 'x.bin', mimeType: 'application/octet-stream' });
     expect(form.files.get('f')?.[0]?.data.toString()).toBe('BIN');
+  });
+
+  it(`security: refuses a body of more than ${MAX_FORM_FIELDS} parts with 413`, async () => {
+    const part = '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n';
+    await expect(parseMultipart('multipart/form-data; boundary=b', Content.from(`${part.repeat(MAX_FORM_FIELDS + 1)}--b--\r\n`)))
+      .rejects.toMatchObject({ code: 'LOOM_ERR_BODY_TOO_LARGE', status: 413 });
+    const fine = await parseMultipart('multipart/form-data; boundary=b', Content.from(`${part.repeat(MAX_FORM_FIELDS)}--b--\r\n`));
+    expect(fine.fields.get('a')).toHaveLength(MAX_FORM_FIELDS);
   });
 
   it('rejects a body with no boundary with a 400 LoomError', async () => {

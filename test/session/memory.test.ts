@@ -1,4 +1,4 @@
 import { MemorySessionStore } from '../../lib/session/session.ts';
 import { sessionStoreContract } from '../support/session-store-contract.ts';
 
-sessionStoreContract('MemorySessionStore', () => new MemorySessionStore());
+sessionStoreContract('MemorySessionStore', (options) => new MemorySessionStore(options));

@@ -17,7 +17,7 @@ import { sessionStoreContract } from '../support/session-store-contract.ts';
 let redis: RedisProcess;
 const stores: RedisSessionStore[] = [];
 
-function store(options: { commandTimeout?: number } = {}): RedisSessionStore {
+function store(options: { commandTimeout?: number; maxSessions?: number } = {}): RedisSessionStore {
   const s = new RedisSessionStore({ url: `redis://127.0.0.1:${redis.port}`, prefix: `test:${stores.length}:`, ...options });
   stores.push(s);
   return s;
@@ -50,8 +50,8 @@ redisServer.describe('RedisSessionStore', () => {
     await redis?.stop();
   });
 
-  sessionStoreContract('RedisSessionStore', async () => {
-    const s = store();
+  sessionStoreContract('RedisSessionStore', async (options) => {
+    const s = store(options);
     await ready(s);
     return s;
   });

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ComponentKey } from '../../lib/session/components.ts';
-import { Resource } from '../../lib/resource.ts';
+import { NOT_DONE_YET, Resource } from '../../lib/resource.ts';
 import type { Request } from '../../lib/request.ts';
 import { DEFAULT_SESSION_TIMEOUT, type SessionStore } from '../../lib/session/session.ts';
 import { Site } from '../../lib/site.ts';
-import { FakeClock, request } from '../../lib/testing.ts';
+import { FakeClock, makeRequest, memoryLogger, request, type MemoryLogger } from '../../lib/testing.ts';
 
 const Visits = new ComponentKey('visits', () => ({ count: 0, pages: [] as string[] }));
 const Profile = new ComponentKey<unknown>('profile');
@@ -42,16 +42,36 @@ class Logout extends Resource {
   }
 }
 
-export function sessionStoreContract(name: string, makeStore: () => SessionStore | Promise<SessionStore>): void {
+/** Starts a session, then waits: its response is finished (or abandoned) by the test. */
+class Pending extends Resource {
+  override isLeaf = true;
+  render_GET(req: Request) {
+    req.getSession();
+    return NOT_DONE_YET;
+  }
+}
+
+/** What a store must be able to count: sessions it evicted to stay under its cap. */
+interface EvictingStore extends SessionStore {
+  readonly evictions: number;
+}
+
+/** How the contract makes a store: with a cap on live sessions when one is given. */
+export type MakeStore = (options: { maxSessions?: number }) => EvictingStore | Promise<EvictingStore>;
+
+export function sessionStoreContract(name: string, makeStore: MakeStore): void {
   describe(`${name}: the session store contract`, () => {
     let clock: FakeClock;
-    async function site(): Promise<Site> {
+    let logger: MemoryLogger;
+    async function site(options: { maxSessions?: number } = {}): Promise<Site> {
       const root = new Resource();
       root.putChild('count', new Counter());
       root.putChild('remember', new Remember());
       root.putChild('logout', new Logout());
+      root.putChild('pending', new Pending());
       clock = new FakeClock(1_700_000_000);
-      return new Site(root, { sessionStore: await makeStore(), clock });
+      logger = memoryLogger();
+      return new Site(root, { sessionStore: await makeStore(options), clock, logger });
     }
     const cookieOf = (response: { headers: { getLast(name: string): string | undefined } }): string =>
       response.headers.getLast('set-cookie')!.split(';')[0]!;
@@ -114,6 +134,50 @@ export function sessionStoreContract(name: string, makeStore: () => SessionStore
       await request(s, { uri: '/count' });
       await s.close();
       expect(clock.getDelayedCalls()).toEqual([]);
+    });
+
+    it('security: evicts the least recently used session when full, counts each, and logs once per burst', async () => {
+      const s = await site({ maxSessions: 2 });
+      const store = s.sessions as EvictingStore;
+      const make = async (): Promise<string> => {
+        clock.advance(1); // distinct times, so "least recently used" is never a tie
+        return cookieOf(await request(s, { uri: '/count' }));
+      };
+      const visit = async (cookie: string): Promise<string> => {
+        clock.advance(1);
+        return countAndUid((await request(s, { uri: '/count', headers: { cookie } })).text)[0];
+      };
+      const [a, b] = [await make(), await make()];
+      expect(await visit(a)).toBe('2'); // a is now more recent than b
+      const c = await make(); // full: b goes
+      expect(await visit(a)).toBe('3');
+      expect(store.evictions).toBe(1); // (a remote store learns it with the reply, before the next request's)
+      expect(await visit(c)).toBe('2');
+      expect(await visit(b)).toBe('1'); // b was forgotten: a new session, which evicts a
+      expect(await visit(c)).toBe('3');
+      expect(store.evictions).toBe(2);
+      const full = logger.messages.filter((m) => m.message.includes('evicting'));
+      expect(full).toHaveLength(1);
+      expect(full[0]!.level).toBe('warn');
+      await s.close();
+    });
+
+    it('keeps a new session only once the response carrying its cookie is sent: a client that left costs nothing', async () => {
+      const s = await site();
+      const left = makeRequest({ uri: '/pending' }, s);
+      s.dispatch(left);
+      const uid = left.session!.uid;
+      (left.channel as unknown as { loseConnection(): void }).loseConnection(); // the in-memory channel's way to hang up
+      left.finish();
+      expect(await s.sessions.find(uid)).toBeUndefined();
+
+      const answered = makeRequest({ uri: '/pending' }, s);
+      s.dispatch(answered);
+      const kept = answered.session!.uid;
+      expect(await s.sessions.find(kept)).toBeUndefined(); // not before its response is sent
+      answered.finish();
+      expect((await s.sessions.find(kept))?.uid).toBe(kept); // one connection: Redis answers in order
+      await s.close();
     });
 
     it('makes a new session for a cookie naming none', async () => {
