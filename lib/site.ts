@@ -271,6 +271,7 @@ export class Site implements RequestOwner {
    */
   async listen(endpoint: string): Promise<ListeningPort> {
     const parsed = parseEndpoint(endpoint);
+    if (parsed.kind === 'ssl') throw new LoomError('LOOM_ERR_BAD_ENDPOINT', `Bad endpoint "${endpoint}": the Site does not serve TLS yet.`);
     const server = createServer({ requireHostHeader: false, keepAliveTimeout: this.timeout * 1000, noDelay: true }, this.handler);
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
       if (bodyLength(req.rawHeaders) > this.maxBodySize) this.#refuse(req, new NodeChannel(req, res), tooLarge(this.maxBodySize));
