@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   LOOM_ERR_UNAUTHORIZED: 'Credentials were missing, malformed, expired, replayed or wrong (401).',
   LOOM_ERR_SESSION_VALUE: 'A session component holds something a remote session store cannot keep (only plain JSON data).',
   LOOM_ERR_SESSION_STORE: 'The session store (Redis) could not be reached (503).',
+  LOOM_ERR_TLS_CREDENTIALS: 'The private key or certificate of an ssl: endpoint could not be read, or they do not belong together.',
   LOOM_ERR_LISTEN_FAILED: 'The server could not listen on the endpoint for another reason (permissions, bad address).',
   LOOM_ERR_SCRIPT_COMPILE: 'A resource script (.rsx.ts) has a syntax error; the message gives the file, line and column.',
   LOOM_ERR_SCRIPT_IMPORT: 'A module a resource script imports could not be found or loaded.',

@@ -5,12 +5,14 @@
  * A Site holds the root resource and the server-wide settings (clock, logger, access
  * log, body limits, tracebacks). For each request Node parses, it reads the body, makes
  * a `Request`, walks the tree from the root (`getChildForRequest`) and renders the
- * resource it arrives at. `listen()` puts it on one or more endpoints; `close()` stops
- * accepting, lets requests in flight finish, and closes the log.
+ * resource it arrives at. `listen()` puts it on one or more endpoints (on `ssl:` ones
+ * it speaks HTTP/2 and HTTP/1.1, see lib/plumbing/servers.ts); `close()` stops
+ * accepting, lets requests in flight finish within `closeGrace`, and closes the log.
  *
  * Twisted counterpart: `twisted.web.server.Site` (with `HTTPFactory` and the parts of
  * `server.Request.process` that belong to the server). Loom differs:
- * - HTTP parsing, keep-alive and pipelining are Node's (`node:http`);
+ * - HTTP parsing, keep-alive and pipelining are Node's (`node:http`), and so is HTTP/2
+ *   (`node:http2`), offered by ALPN on every TLS endpoint;
  * - a body cap (`maxBodySize`, 413) and an `Expect: 100-continue` that is refused with
  *   413 when the declared body is already too large;
  * - the clock is injected (Twisted's `reactor` argument) and so is the logger.
@@ -18,12 +20,13 @@
  * walks through it.
  */
 
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import type { Socket } from 'node:net';
-import type { Duplex, Writable } from 'node:stream';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Server, Socket } from 'node:net';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { AccessLog, type LogFormatter } from './access-log.ts';
 import { parseMultipart } from './plumbing/args.ts';
-import { NodeChannel, type Address } from './plumbing/channel.ts';
+import { Http2Channel, NodeChannel, http2BodyLength, http2Head, type Address, type Channel } from './plumbing/channel.ts';
 import { realClock, type Clock } from './clock.ts';
 import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, tooLarge, type Content } from './plumbing/content.ts';
 import { LoomError } from './errors.ts';
@@ -31,10 +34,11 @@ import { parseEndpoint, formatEndpoint, listenOn } from './plumbing/endpoints.ts
 import { consoleLogger, type Logger } from './logger.ts';
 import { errorPage } from './pages.ts';
 import { processingFailed, render } from './render.ts';
+import { WebServer, type RequestListeners } from './plumbing/servers.ts';
 import { getChildForRequest, type IResource } from './resource.ts';
 import { kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
 import { VERSION } from './plumbing/version.ts';
-import { Request, type RequestOwner } from './request.ts';
+import { Request, type RequestHead, type RequestOwner } from './request.ts';
 import type { Tracer } from './trace.ts';
 import { statusPhrase } from './plumbing/http.ts';
 import {
@@ -61,6 +65,8 @@ export interface SiteOptions {
   spoolThreshold?: number;
   /** Seconds an idle keep-alive connection is kept open. @default 60 (Twisted's) */
   timeout?: number;
+  /** Seconds `close()` lets requests in flight run before it cuts their connections. @default 10 */
+  closeGrace?: number;
   /** Receives every request's traversal and render steps (see lib/trace). @default none */
   tracer?: Tracer | null;
   /** The `Server` response header. @default `Loom/<version>` */
@@ -75,7 +81,7 @@ export interface SiteOptions {
 export interface ListeningPort {
   /** The address it got (the real port when 0 was asked for). */
   readonly address: Address;
-  /** `http://127.0.0.1:8080/`, or the socket path for UNIX endpoints. */
+  /** `http://127.0.0.1:8080/` (`https://` for `ssl:`), or the endpoint itself for UNIX sockets. */
   readonly url: string;
   /** Stop listening on this port (requests in flight finish first). */
   close(): Promise<void>;
@@ -96,15 +102,18 @@ export class Site implements RequestOwner {
   readonly maxBodySize: number;
   readonly spoolThreshold: number;
   readonly timeout: number;
+  readonly closeGrace: number;
   /** Where this Site's sessions live. */
   readonly sessions: SessionStore;
   readonly #sessionFactory: SessionFactory;
   readonly #accessLog: AccessLog | null;
-  readonly #servers = new Set<Server>();
-  /** Servers that are closing: their connections must not be kept alive. */
-  readonly #draining = new Set<Server>();
+  readonly #servers = new Set<WebServer>();
+  /** Servers that are closing, by the Node server a request's socket names: their connections must not be kept alive. */
+  readonly #draining = new Map<Server, WebServer>();
   /** Node's request listener, bound once so it can be handed to any `http.Server`. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** What every server made by `listen()` calls, made once. */
+  readonly #listeners: RequestListeners;
 
   constructor(resource: IResource, options: SiteOptions = {}) {
     this.resource = resource;
@@ -116,12 +125,19 @@ export class Site implements RequestOwner {
     this.maxBodySize = positive(options.maxBodySize, DEFAULT_MAX_BODY_SIZE, 'maxBodySize');
     this.spoolThreshold = positive(options.spoolThreshold, DEFAULT_SPOOL_THRESHOLD, 'spoolThreshold');
     this.timeout = positive(options.timeout, 60, 'timeout');
+    this.closeGrace = positive(options.closeGrace, CLOSE_GRACE_SECONDS, 'closeGrace');
     this.sessions = options.sessionStore ?? new MemorySessionStore();
     this.#sessionFactory = options.sessionFactory ?? defaultSessionFactory;
     this.sessions.attach(this.clock, this.#sessionFactory, this.logger);
     this.#accessLog = toAccessLog(options.accessLog, options.logFormatter);
     this.#accessLog?.[kUseClock](this.clock);
     this.handler = (req, res) => this.#onRequest(req, res);
+    this.#listeners = {
+      http1: this.handler,
+      checkContinue: (req, res) => this.#onCheckContinue(req, res),
+      connect: (req, socket) => answerConnect(req, socket, this.handler),
+      http2: (req, res) => this.#onHttp2Request(req, res),
+    };
   }
 
   // #region site-get-resource-for
@@ -229,35 +245,53 @@ export class Site implements RequestOwner {
     const channel = new NodeChannel(req, res);
     if (req.httpVersionMajor !== 1) {
       // Node's parser lets "HTTP/2.0" through on an HTTP/1 connection; Twisted refuses it.
-      this.#refuse(req, channel, new LoomError('LOOM_ERR_BAD_REQUEST', `HTTP/${req.httpVersion} is not a version this server speaks over HTTP/1; use HTTP/1.1.`, { status: 400 }));
+      this.#refuse(head(req), channel, new LoomError('LOOM_ERR_BAD_REQUEST', `HTTP/${req.httpVersion} is not a version this server speaks over HTTP/1; use HTTP/1.1.`, { status: 400 }));
       return;
     }
     // HTTP/1.0 connections are never kept alive, as in Twisted.
     if (req.httpVersionMinor === 0) res.shouldKeepAlive = false;
     if (this.#draining.size > 0 && this.#draining.has((req.socket as { server?: Server }).server as Server)) channel.closeAfterResponse();
-    const declared = bodyLength(req.rawHeaders);
+    this.#receive(req, head(req), channel, bodyLength(req.rawHeaders));
+  }
+
+  /** An HTTP/2 request: the same path as HTTP/1's, from its own head and channel. */
+  #onHttp2Request(req: Http2ServerRequest, res: Http2ServerResponse): void {
+    this.#receive(req, http2Head(req), new Http2Channel(req, res), http2BodyLength(req));
+  }
+
+  /** Read the body, if any, then make the Request and dispatch it. */
+  #receive(body: Readable, requestHead: RequestHead, channel: Channel, declared: number): void {
     if (declared === 0) {
       // The common case, kept synchronous: no body to wait for.
-      this.dispatch(new Request(this, head(req), channel));
+      this.dispatch(new Request(this, requestHead, channel));
       return;
     }
     if (declared > this.maxBodySize) {
-      this.#refuse(req, channel, tooLarge(this.maxBodySize));
+      this.#refuse(requestHead, channel, tooLarge(this.maxBodySize));
       return;
     }
-    readBody(req, this).then(
-      (content: Content) => this.dispatch(new Request(this, head(req), channel, content)),
+    readBody(body, this).then(
+      (content: Content) => this.dispatch(new Request(this, requestHead, channel, content)),
       (error: unknown) => {
-        if (error instanceof LoomError) this.#refuse(req, channel, error);
+        if (error instanceof LoomError) this.#refuse(requestHead, channel, error);
         // Otherwise the client went away mid-body: there is nobody to answer.
       },
     );
   }
 
+  /** `Expect: 100-continue`: refuse a body that is already too large, else ask for it. */
+  #onCheckContinue(req: IncomingMessage, res: ServerResponse): void {
+    if (bodyLength(req.rawHeaders) > this.maxBodySize) this.#refuse(head(req), new NodeChannel(req, res), tooLarge(this.maxBodySize));
+    else {
+      res.writeContinue();
+      this.handler(req, res);
+    }
+  }
+
   /** Answer with the error's status before (or instead of) reading the body, then close. */
-  #refuse(req: IncomingMessage, channel: NodeChannel, error: LoomError): void {
+  #refuse(requestHead: RequestHead, channel: Channel, error: LoomError): void {
     channel.closeAfterResponse();
-    const request = new Request(this, head(req), channel);
+    const request = new Request(this, requestHead, channel);
     const status = error.status ?? 400;
     render(request, errorPage(status, statusPhrase(status), error.message));
   }
@@ -271,47 +305,32 @@ export class Site implements RequestOwner {
    */
   async listen(endpoint: string): Promise<ListeningPort> {
     const parsed = parseEndpoint(endpoint);
-    if (parsed.kind === 'ssl') throw new LoomError('LOOM_ERR_BAD_ENDPOINT', `Bad endpoint "${endpoint}": the Site does not serve TLS yet.`);
-    const server = createServer({ requireHostHeader: false, keepAliveTimeout: this.timeout * 1000, noDelay: true }, this.handler);
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-      if (bodyLength(req.rawHeaders) > this.maxBodySize) this.#refuse(req, new NodeChannel(req, res), tooLarge(this.maxBodySize));
-      else {
-        res.writeContinue();
-        this.handler(req, res);
-      }
-    });
-    server.on('connect', (req: IncomingMessage, socket: Duplex) => answerConnect(req, socket, this.handler));
-    const address = await listenOn(server, parsed);
+    const server = new WebServer(parsed, this.#listeners, { idleTimeout: this.timeout * 1000 });
+    const address = await listenOn(server.server, parsed);
     this.#servers.add(server);
-    const url = address.type === 'UNIX' ? formatEndpoint(parsed) : `http://${urlHost(address)}:${address.port}/`;
+    const scheme = server.secure ? 'https' : 'http';
+    const url = address.type === 'UNIX' ? formatEndpoint(parsed) : `${scheme}://${urlHost(address)}:${address.port}/`;
     return { address, url, close: () => this.#closeServer(server) };
   }
 
-  /** Stop listening everywhere, let requests in flight finish (up to 10 s), close the access log. */
+  /** Stop listening everywhere, let requests in flight finish (up to `closeGrace` seconds), close the access log. */
   async close(): Promise<void> {
     await Promise.all([...this.#servers].map((server) => this.#closeServer(server)));
     await this.sessions.close();
     await this.#accessLog?.close();
   }
 
-  #closeServer(server: Server): Promise<void> {
-    if (!this.#servers.delete(server)) return Promise.resolve();
-    this.#draining.add(server);
-    return new Promise((resolve) => {
-      // Stop accepting; Node closes idle keep-alive connections and waits for busy ones,
-      // which requestFinished closes as they become idle.
-      const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_SECONDS * 1000);
-      grace.unref();
-      server.close(() => {
-        clearTimeout(grace);
-        this.#draining.delete(server);
-        resolve();
-      });
-    });
+  async #closeServer(server: WebServer): Promise<void> {
+    if (!this.#servers.delete(server)) return;
+    this.#draining.set(server.server, server);
+    // Stop accepting; idle keep-alive connections close now, busy ones as their
+    // responses finish (kRequestFinished), HTTP/2 sessions after their open streams.
+    await server.close(this.closeGrace);
+    this.#draining.delete(server.server);
   }
 
   #closeIdle(): void {
-    for (const server of this.#draining) server.closeIdleConnections();
+    for (const server of this.#draining.values()) server.closeIdle();
   }
   // #endregion site-listen
 }
@@ -352,7 +371,7 @@ function answerStar(request: Request): void {
   request.finish();
 }
 
-function head(req: IncomingMessage): { method: string; url: string; httpVersion: string; rawHeaders: string[] } {
+function head(req: IncomingMessage): RequestHead {
   return { method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders };
 }
 
