@@ -34,7 +34,7 @@ import { parseEndpoint, formatEndpoint, listenOn } from './plumbing/endpoints.ts
 import { consoleLogger, type Logger } from './logger.ts';
 import { errorPage } from './pages.ts';
 import { processingFailed, render } from './render.ts';
-import { WebServer, type RequestListeners } from './plumbing/servers.ts';
+import { EndpointServer, type RequestListeners } from './plumbing/servers.ts';
 import { getChildForRequest, type IResource } from './resource.ts';
 import { kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
 import { VERSION } from './plumbing/version.ts';
@@ -107,9 +107,9 @@ export class Site implements RequestOwner {
   readonly sessions: SessionStore;
   readonly #sessionFactory: SessionFactory;
   readonly #accessLog: AccessLog | null;
-  readonly #servers = new Set<WebServer>();
+  readonly #servers = new Set<EndpointServer>();
   /** Servers that are closing, by the Node server a request's socket names: their connections must not be kept alive. */
-  readonly #draining = new Map<Server, WebServer>();
+  readonly #draining = new Map<Server, EndpointServer>();
   /** Node's request listener, bound once so it can be handed to any `http.Server`. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** What every server made by `listen()` calls, made once. */
@@ -305,7 +305,7 @@ export class Site implements RequestOwner {
    */
   async listen(endpoint: string): Promise<ListeningPort> {
     const parsed = parseEndpoint(endpoint);
-    const server = new WebServer(parsed, this.#listeners, { idleTimeout: this.timeout * 1000 });
+    const server = new EndpointServer(parsed, this.#listeners, { idleTimeout: this.timeout * 1000 });
     const address = await listenOn(server.server, parsed);
     this.#servers.add(server);
     const scheme = server.secure ? 'https' : 'http';
@@ -320,7 +320,7 @@ export class Site implements RequestOwner {
     await this.#accessLog?.close();
   }
 
-  async #closeServer(server: WebServer): Promise<void> {
+  async #closeServer(server: EndpointServer): Promise<void> {
     if (!this.#servers.delete(server)) return;
     this.#draining.set(server.server, server);
     // Stop accepting; idle keep-alive connections close now, busy ones as their

@@ -50,7 +50,7 @@ export interface ServerSettings {
 export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1'];
 
 /** The servers behind one endpoint. */
-export class WebServer {
+export class EndpointServer {
   /** The server that listens: `node:http`, or `node:https` for TLS. Its sockets' `server` is this one. */
   readonly server: HttpServer | HttpsServer;
   /** True for TLS (`https://` URLs). */

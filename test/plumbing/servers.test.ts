@@ -8,7 +8,7 @@ import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOn, parseEndpoint } from '../../lib/plumbing/endpoints.ts';
-import { WebServer, type RequestListeners } from '../../lib/plumbing/servers.ts';
+import { EndpointServer, type RequestListeners } from '../../lib/plumbing/servers.ts';
 import { requires } from '../support/programs.ts';
 import { makeCertificate, type TestCertificate } from '../support/tls.ts';
 
@@ -27,15 +27,15 @@ function listeners(held: (() => void)[]): RequestListeners {
   };
 }
 
-describe('WebServer for tcp: and unix:', () => {
+describe('EndpointServer for tcp: and unix:', () => {
   it('is a plain node:http server, not secure', () => {
-    const server = new WebServer(parseEndpoint('tcp:0'), listeners([]), { idleTimeout: 1000 });
+    const server = new EndpointServer(parseEndpoint('tcp:0'), listeners([]), { idleTimeout: 1000 });
     expect(server.server).toBeInstanceOf(HttpServer);
     expect(server.secure).toBe(false);
   });
 });
 
-openssl.describe('WebServer for ssl:', () => {
+openssl.describe('EndpointServer for ssl:', () => {
   let certificate: TestCertificate;
   beforeAll(() => void (certificate = makeCertificate()));
   afterAll(() => certificate?.remove());
@@ -52,7 +52,7 @@ openssl.describe('WebServer for ssl:', () => {
   }
 
   it('is a node:https server, secure, speaking HTTP/1.1 to a client that offers no ALPN', async () => {
-    const server = new WebServer(parseEndpoint(certificate.endpoint), listeners([]), { idleTimeout: 5000 });
+    const server = new EndpointServer(parseEndpoint(certificate.endpoint), listeners([]), { idleTimeout: 5000 });
     expect(server.server).toBeInstanceOf(HttpsServer);
     expect(server.secure).toBe(true);
     const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
@@ -65,7 +65,7 @@ openssl.describe('WebServer for ssl:', () => {
 
   it('lets a request in flight finish before the close resolves', async () => {
     const held: (() => void)[] = [];
-    const server = new WebServer(parseEndpoint(certificate.endpoint), listeners(held), { idleTimeout: 5000 });
+    const server = new EndpointServer(parseEndpoint(certificate.endpoint), listeners(held), { idleTimeout: 5000 });
     const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
     const agent = new Agent({ keepAlive: true });
     const answer = get(port, '/hold', agent);
@@ -82,7 +82,7 @@ openssl.describe('WebServer for ssl:', () => {
 
   it('cuts what is still open once the grace period is over', async () => {
     const held: (() => void)[] = [];
-    const server = new WebServer(parseEndpoint(certificate.endpoint), listeners(held), { idleTimeout: 5000 });
+    const server = new EndpointServer(parseEndpoint(certificate.endpoint), listeners(held), { idleTimeout: 5000 });
     const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
     const agent = new Agent({ keepAlive: true });
     const answer = get(port, '/hold', agent);
