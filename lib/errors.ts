@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   LOOM_ERR_WORKER_CRASHED: 'The worker thread running a gateway application died before it answered.',
   LOOM_ERR_POOL_STOPPED: 'Work was given to a thread pool that is not running.',
   LOOM_ERR_GATEWAY_TIMEOUT: 'A gateway application did not start its response within the time allowed.',
+  LOOM_ERR_ALREADY_RUNNING: 'The pidfile names a server that is still running, so a second one was not started.',
   LOOM_ERR_USAGE: 'A command-line option or argument was wrong; the message says which and how to fix it.',
   LOOM_ERR_UNAUTHORIZED: 'Credentials were missing, malformed, expired, replayed or wrong (401).',
   LOOM_ERR_SESSION_VALUE: 'A session component holds something a remote session store cannot keep (only plain JSON data).',

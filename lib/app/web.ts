@@ -252,10 +252,11 @@ export interface WebServer {
 }
 
 /** Build the site from `config` and listen on every endpoint it names. */
-export async function startWebServer(config: WebConfig, options: { logger?: Logger; accessLog?: SiteOptions['accessLog'] } = {}): Promise<WebServer> {
+export async function startWebServer(config: WebConfig, options: { logger?: Logger; accessLog?: SiteOptions['accessLog']; closeGrace?: number } = {}): Promise<WebServer> {
   const root = await buildWebRoot(config);
   const site = new Site(root.resource, {
     displayTracebacks: config.displayTracebacks,
+    ...(options.closeGrace === undefined ? {} : { closeGrace: options.closeGrace }),
     accessLog: config.logfile !== null ? resolve(config.cwd, config.logfile) : (options.accessLog ?? process.stdout),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

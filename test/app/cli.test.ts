@@ -163,7 +163,8 @@ describe('main', () => {
     const run = runMain(['web', '--help']);
     expect(await run.code).toBe(0);
     for (const option of ['--path DIR', '--listen ENDPOINT', '--port PORT', '--index NAME', '--mime-type TYPE', '--ignore-ext EXT',
-      '--allow-ignore-ext', '--processor EXT=MODULE:EXPORT', '--resource-script FILE', '--logfile FILE', '--display-tracebacks', '--gateway MODULE:EXPORT']) {
+      '--allow-ignore-ext', '--processor EXT=MODULE:EXPORT', '--resource-script FILE', '--logfile FILE', '--display-tracebacks', '--gateway MODULE:EXPORT',
+      '--https PORT', '-c, --certificate FILE', '-k, --privkey FILE', '--add-header "NAME: VALUE"', '-n, --notracebacks']) {
       expect(run.stdout()).toContain(option);
     }
   });
