@@ -8,12 +8,11 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/app/cli.ts';
 import { loadConfigFile } from '../../lib/app/config-file.ts';
-import type { ProgramIO } from '../../lib/app/program.ts';
+import { fakeProgramIO, type FakeProgramIO } from '../support/program-io.ts';
 import { isLoomError } from '../../lib/errors.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,27 +44,7 @@ application.addService(journal);
 writeFileSync(join(dir, 'nothing.config.ts'), 'export const somethingElse = 1;\n');
 writeFileSync(join(dir, 'not-a-service.config.ts'), 'export const application = { name: "x" };\n');
 
-function io(): ProgramIO & { out: () => string; err: () => string; signal: () => void; listening: (n: number) => Promise<string[]> } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => void (out += d.toString()));
-  stderr.on('data', (d: Buffer) => void (err += d.toString()));
-  let signal!: (s: string) => void;
-  return {
-    stdout, stderr, cwd: dir, stopRequested: new Promise((resolve) => (signal = resolve)),
-    out: () => out, err: () => err, signal: () => signal('SIGTERM'),
-    listening: (n) => new Promise((resolve) => {
-      const check = () => {
-        const urls = [...out.matchAll(/^Listening on (\S+)$/gm)].map((m) => m[1]!);
-        if (urls.length >= n) resolve(urls);
-        else stdout.once('data', () => setImmediate(check));
-      };
-      check();
-    }),
-  };
-}
+const io = (): FakeProgramIO => fakeProgramIO(dir);
 
 describe('loom --config', () => {
   it('starts every service of the application in order, serves on each port, and stops them in reverse', async () => {

@@ -8,11 +8,11 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileS
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/app/cli.ts';
-import { splitAtCommand, type ProgramIO } from '../../lib/app/program.ts';
+import { splitAtCommand } from '../../lib/app/program.ts';
+import { fakeProgramIO } from '../support/program-io.ts';
 import { releaseAll } from '../fixtures/program/held.ts';
 
 const LOCAL = 'tcp:0:interface=127.0.0.1';
@@ -23,28 +23,8 @@ writeFileSync(join(dir, 'hello.txt'), 'hello\n');
 
 /** `main()` with stand-in streams, and the two signals under the test's control. */
 function runMain(args: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => void (stdout += d.toString()));
-  err.on('data', (d: Buffer) => void (stderr += d.toString()));
-  let signal!: (name: string) => void;
-  let signalAgain!: (name: string) => void;
-  const io: ProgramIO = {
-    stdout: out, stderr: err, cwd: dir,
-    stopRequested: new Promise((resolve) => (signal = resolve)),
-    stopNow: new Promise((resolve) => (signalAgain = resolve)),
-  };
-  const listening = new Promise<string>((resolve) => {
-    const check = () => {
-      const m = /^Listening on (\S+)$/m.exec(stdout);
-      if (m !== null) resolve(m[1]!);
-      else out.once('data', () => setImmediate(check));
-    };
-    check();
-  });
-  return { code: main(args, io), stdout: () => stdout, stderr: () => stderr, listening, signal: () => signal('SIGTERM'), signalAgain: () => signalAgain('SIGTERM') };
+  const io = fakeProgramIO(dir);
+  return { code: main(args, io), stdout: io.out, stderr: io.err, listening: io.listening().then(([url]) => url!), signal: () => io.signal(), signalAgain: () => io.signalAgain() };
 }
 
 /** Start a GET and resolve once its response has begun; `body` resolves at its end. */
