@@ -2,7 +2,7 @@
  * @module
  * The Node HTTP/1 server under a Site, and what it answers before there is a Request.
  *
- * Node parses HTTP; Loom makes the `http.Server` with the Site's limits (the headers
+ * Node parses HTTP; Loom gives the servers of lib/plumbing/servers.ts the Site's limits (the headers
  * and idle keep-alive timeouts of lib/timeouts.ts, no Host demanded by Node, TCP_NODELAY),
  * answers what Node's parser refuses with a proper page instead of Node's bare status
  * line, and holds the Host rules of RFC 9112 §3.2 that Node does not check.
@@ -23,12 +23,14 @@
  * Tests: `test/http-server.test.ts`.
  */
 
-import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { maxHeaderSize, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Clock } from './clock.ts';
 import { datetimeToString, statusPhrase } from './plumbing/http.ts';
 import { errorHTML } from './pages.ts';
+import type { ServerSettings } from './plumbing/servers.ts';
+import type { RequestHead } from './request.ts';
 import type { Timeouts } from './timeouts.ts';
 
 /** What the server needs from its Site. */
@@ -42,27 +44,23 @@ export interface HttpServerSettings {
 
 // #region http-server-create
 /**
- * A `node:http` server for a Site: the Site's timeouts, and Loom's answers to requests
- * Node's parser refuses. Node's own timers do what they do well: `headersTimeout`
- * (whole headers, counted from a request's first byte or a connection's opening) and
- * `keepAliveTimeout` (the idle wait for the next request). Node's `requestTimeout` is
- * off: the body's minimum rate (lib/timeouts.ts) does its job without cutting honest
- * slow uploads.
+ * The settings of the Node servers under a Site (lib/plumbing/servers.ts makes them):
+ * the Site's timeouts, and Loom's answers to requests Node's parser refuses. Node's own
+ * timers do what they do well: `headersTimeout` (whole headers, counted from a
+ * request's first byte or a connection's opening) and `keepAliveTimeout` (the idle wait
+ * for the next request). Node's `requestTimeout` is off: the body's minimum rate
+ * (lib/timeouts.ts) does its job without cutting honest slow uploads.
  */
-export function createHttpServer(settings: HttpServerSettings, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+export function serverSettingsFor(settings: HttpServerSettings): ServerSettings {
   const { headersTimeout, idleTimeout } = settings.timeouts;
-  const server = createServer({
-    requireHostHeader: false, // Loom checks Host itself (hostProblem), and answers with a page.
-    keepAliveTimeout: idleTimeout * 1000,
+  return {
+    idleTimeout: idleTimeout * 1000,
     headersTimeout: headersTimeout * 1000,
-    requestTimeout: 0,
     // How often Node looks for connections past headersTimeout. Its default, 30 s, would
     // let a 30 s limit run to 60 s; a second (or a quarter of a short limit) is cheap.
     connectionsCheckingInterval: Math.max(10, Math.min(1000, (headersTimeout * 1000) / 4)),
-    noDelay: true,
-  }, handler);
-  server.on('clientError', (error: Error, socket: Duplex) => answerClientError(error, socket as Socket, settings));
-  return server;
+    onClientError: (error: Error, socket: Duplex) => answerClientError(error, socket as Socket, settings),
+  };
 }
 // #endregion http-server-create
 
@@ -190,3 +188,22 @@ export function hostProblem(rawHeaders: readonly string[], httpVersionMinor: num
   return HOST_VALUE.test(value) ? null : 'The Host header is not a host name or address with an optional port (RFC 9112 §3.2).';
 }
 // #endregion http-server-host
+
+/** The request line and headers of an HTTP/1 request, as `Request` reads them. */
+export function head(req: IncomingMessage): RequestHead {
+  return { method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders };
+}
+
+/**
+ * The declared body length: 0 when there is no body, the Content-Length when given,
+ * and 1 (unknown, read to find out) for a chunked body. A scan of the raw headers is
+ * cheaper than building Node's `req.headers` object for every request.
+ */
+export function bodyLength(raw: readonly string[]): number {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(raw[i + 1]);
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return 1;
+  }
+  return 0;
+}

@@ -28,7 +28,7 @@ export { LoomError, isLoomError, ERROR_CODES, type LoomErrorCode } from './error
 export { Headers } from './plumbing/headers.ts';
 export { escapeHTML } from './plumbing/html.ts';
 export { datetimeToString, stringToDatetime } from './plumbing/http.ts';
-export { consoleLogger, silentLogger, type Logger } from './logger.ts';
+export { consoleLogger, silentLogger, streamLogger, type Logger } from './logger.ts';
 export { ErrorPage, errorPage, notFound, forbidden } from './pages.ts';
 export { render } from './render.ts';
 export { FinishNotice } from './finish-notice.ts';
@@ -38,6 +38,7 @@ export {
   type Body, type IResource, type RenderMethod, type RenderResult,
 } from './resource.ts';
 export { Site, type ListeningPort, type SiteOptions } from './site.ts';
+export { MultiService, SiteService, listeningPorts, type Service } from './service.ts';
 export { VERSION } from './plumbing/version.ts';
 export { EventTracer, formatTrace, type TraceEvent, type Tracer } from './trace.ts';
 export { URLPath } from './plumbing/url-path.ts';

@@ -26,6 +26,15 @@ export const consoleLogger: Logger = {
 };
 // #endregion logger-interface
 
+/** Logs to `out` (a log file, say) in the same form as {@link consoleLogger}. */
+export function streamLogger(out: { write(text: string): unknown }): Logger {
+  return {
+    info: (message) => out.write(`${stamp()} [info] ${message}\n`),
+    warn: (message) => out.write(`${stamp()} [warn] ${message}\n`),
+    error: (message, error) => out.write(`${stamp()} [error] ${message}${describe(error)}\n`),
+  };
+}
+
 /** A logger that drops everything (for benchmarks and tests that expect noise). */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 

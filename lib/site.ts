@@ -5,12 +5,14 @@
  * A Site holds the root resource and the server-wide settings (clock, logger, access
  * log, body limits, tracebacks). For each request Node parses, it reads the body, makes
  * a `Request`, walks the tree from the root (`getChildForRequest`) and renders the
- * resource it arrives at. `listen()` puts it on one or more endpoints; `close()` stops
- * accepting, lets requests in flight finish, and closes the log.
+ * resource it arrives at. `listen()` puts it on one or more endpoints (on `ssl:` ones
+ * it speaks HTTP/2 and HTTP/1.1, see lib/plumbing/servers.ts); `close()` stops
+ * accepting, lets requests in flight finish within `closeGrace`, and closes the log.
  *
  * Twisted counterpart: `twisted.web.server.Site` (with `HTTPFactory` and the parts of
  * `server.Request.process` that belong to the server). Loom differs:
- * - HTTP parsing, keep-alive and pipelining are Node's (`node:http`);
+ * - HTTP parsing, keep-alive and pipelining are Node's (`node:http`), and so is HTTP/2
+ *   (`node:http2`), offered by ALPN on every TLS endpoint;
  * - a body cap (`maxBodySize`, 413) and an `Expect: 100-continue` that is refused with
  *   413 when the declared body is already too large;
  * - the clock is injected (Twisted's `reactor` argument) and so is the logger;
@@ -24,24 +26,26 @@
  * walks through it.
  */
 
-import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import type { Socket } from 'node:net';
-import type { Duplex, Writable } from 'node:stream';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Server, Socket } from 'node:net';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { AccessLog, type LogFormatter } from './access-log.ts';
 import { parseMultipart } from './plumbing/args.ts';
-import { ConnectChannel, NodeChannel, type Address } from './plumbing/channel.ts';
+import { ConnectChannel, Http2Channel, NodeChannel, http2BodyLength, http2Head, type Address, type Channel } from './plumbing/channel.ts';
 import { realClock, type Clock } from './clock.ts';
 import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, tooLarge, type Content } from './plumbing/content.ts';
 import { LoomError } from './errors.ts';
-import { createHttpServer, hostProblem } from './http-server.ts';
+import { bodyLength, head, hostProblem, serverSettingsFor } from './http-server.ts';
 import { parseEndpoint, formatEndpoint, listenOn } from './plumbing/endpoints.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { errorPage } from './pages.ts';
 import { processingFailed, render } from './render.ts';
+import { EndpointServer, type RequestListeners } from './plumbing/servers.ts';
 import { getChildForRequest, type IResource } from './resource.ts';
 import { kNewSession, kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
 import { VERSION } from './plumbing/version.ts';
-import { Request, type RequestOwner } from './request.ts';
+import { Request, type RequestHead, type RequestOwner } from './request.ts';
 import { BodyWatch, ResponseDeadlines, timeoutsFrom, type TimeoutOptions, type Timeouts } from './timeouts.ts';
 import type { Tracer } from './trace.ts';
 import { statusPhrase } from './plumbing/http.ts';
@@ -49,7 +53,6 @@ import {
   MemorySessionStore, Session, defaultSessionFactory, isSessionUid, newSessionUid, sessionCookieName,
   type SessionFactory, type SessionStore,
 } from './session/session.ts';
-
 
 /** Options for a {@link Site}. Every one has a default; the timeouts are described in lib/timeouts.ts. */
 export interface SiteOptions extends TimeoutOptions {
@@ -69,6 +72,8 @@ export interface SiteOptions extends TimeoutOptions {
   spoolThreshold?: number;
   /** Seconds an idle keep-alive connection is kept open. @default 60 (Twisted's) */
   timeout?: number;
+  /** Seconds `close()` lets requests in flight run before it cuts their connections. @default 10 */
+  closeGrace?: number;
   /** Receives every request's traversal and render steps (see lib/trace). @default none */
   tracer?: Tracer | null;
   /** The `Server` response header. @default `Loom/<version>` */
@@ -83,7 +88,7 @@ export interface SiteOptions extends TimeoutOptions {
 export interface ListeningPort {
   /** The address it got (the real port when 0 was asked for). */
   readonly address: Address;
-  /** `http://127.0.0.1:8080/`, or the socket path for UNIX endpoints. */
+  /** `http://127.0.0.1:8080/` (`https://` for `ssl:`), or the endpoint itself for UNIX sockets. */
   readonly url: string;
   /** Stop listening on this port (requests in flight finish first). */
   close(): Promise<void>;
@@ -106,18 +111,19 @@ export class Site implements RequestOwner {
   readonly timeout: number;
   /** Every time limit, `timeout` included (lib/timeouts.ts). */
   readonly timeouts: Timeouts;
+  readonly closeGrace: number;
   /** Where this Site's sessions live. */
   readonly sessions: SessionStore;
   readonly #sessionFactory: SessionFactory;
   readonly #accessLog: AccessLog | null;
   readonly #deadlines: ResponseDeadlines;
-  readonly #servers = new Set<Server>();
-  /** Servers that are closing: their connections must not be kept alive. */
-  readonly #draining = new Set<Server>();
-  /** The connections of CONNECT requests, by server: a tunnel has no end to wait for, so close() cuts them. */
-  readonly #connects = new Map<Server, Set<Socket>>();
+  readonly #servers = new Set<EndpointServer>();
+  /** Servers that are closing, by the Node server a request's socket names: their connections must not be kept alive. */
+  readonly #draining = new Map<Server, EndpointServer>();
   /** Node's request listener, bound once so it can be handed to any `http.Server`. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** What every server made by `listen()` calls, made once. */
+  readonly #listeners: RequestListeners;
 
   constructor(resource: IResource, options: SiteOptions = {}) {
     this.resource = resource;
@@ -131,12 +137,19 @@ export class Site implements RequestOwner {
     this.timeout = positive(options.timeout, 60, 'timeout');
     this.timeouts = timeoutsFrom(options, this.timeout);
     this.#deadlines = new ResponseDeadlines(this.timeouts.responseTimeout, this.clock, this.logger);
+    this.closeGrace = positive(options.closeGrace, CLOSE_GRACE_SECONDS, 'closeGrace');
     this.sessions = options.sessionStore ?? new MemorySessionStore();
     this.#sessionFactory = options.sessionFactory ?? defaultSessionFactory;
     this.sessions.attach(this.clock, this.#sessionFactory, this.logger);
     this.#accessLog = toAccessLog(options.accessLog, options.logFormatter);
     this.#accessLog?.[kUseClock](this.clock);
     this.handler = (req, res) => this.#onRequest(req, res);
+    this.#listeners = {
+      http1: this.handler,
+      checkContinue: (req, res) => this.#onCheckContinue(req, res),
+      connect: (req, socket, head) => this.#onConnect(req, socket as Socket, head),
+      http2: (req, res) => this.#onHttp2Request(req, res),
+    };
   }
 
   // #region site-get-resource-for
@@ -251,45 +264,63 @@ export class Site implements RequestOwner {
   #onRequest(req: IncomingMessage, res: ServerResponse, channel: NodeChannel = new NodeChannel(req, res)): void {
     if (req.httpVersionMajor !== 1) {
       // Node's parser lets "HTTP/2.0" through on an HTTP/1 connection; Twisted refuses it.
-      this.#refuse(req, channel, new LoomError('LOOM_ERR_BAD_REQUEST', `HTTP/${req.httpVersion} is not a version this server speaks over HTTP/1; use HTTP/1.1.`, { status: 400 }));
+      this.#refuse(head(req), channel, new LoomError('LOOM_ERR_BAD_REQUEST', `HTTP/${req.httpVersion} is not a version this server speaks over HTTP/1; use HTTP/1.1.`, { status: 400 }));
       return;
     }
     // HTTP/1.0 connections are never kept alive, as in Twisted.
     if (req.httpVersionMinor === 0) res.shouldKeepAlive = false;
     const hostError = hostProblem(req.rawHeaders, req.httpVersionMinor);
     if (hostError !== null) {
-      this.#refuse(req, channel, new LoomError('LOOM_ERR_BAD_REQUEST', hostError, { status: 400 }));
+      this.#refuse(head(req), channel, new LoomError('LOOM_ERR_BAD_REQUEST', hostError, { status: 400 }));
       return;
     }
     if (this.#draining.size > 0 && this.#draining.has((req.socket as { server?: Server }).server as Server)) channel.closeAfterResponse();
-    const declared = bodyLength(req.rawHeaders);
+    this.#receive(req, head(req), channel, bodyLength(req.rawHeaders));
+  }
+
+  /** An HTTP/2 request: the same path as HTTP/1's, from its own head and channel. */
+  #onHttp2Request(req: Http2ServerRequest, res: Http2ServerResponse): void {
+    this.#receive(req, http2Head(req), new Http2Channel(req, res), http2BodyLength(req));
+  }
+
+  /** Read the body, if any, then make the Request and dispatch it. */
+  #receive(body: Readable & { readonly socket: { readonly bytesRead: number } }, requestHead: RequestHead, channel: Channel, declared: number): void {
     if (declared === 0) {
       // The common case, kept synchronous: no body to wait for.
-      this.dispatch(new Request(this, head(req), channel));
+      this.dispatch(new Request(this, requestHead, channel));
       return;
     }
     if (declared > this.maxBodySize) {
-      this.#refuse(req, channel, tooLarge(this.maxBodySize));
+      this.#refuse(requestHead, channel, tooLarge(this.maxBodySize));
       return;
     }
-    const watch = new BodyWatch(req.socket, this.clock, this.timeouts);
-    readBody(req, { maxBodySize: this.maxBodySize, spoolThreshold: this.spoolThreshold, signal: watch.signal }).then(
+    const watch = new BodyWatch(body.socket, this.clock, this.timeouts);
+    readBody(body, { maxBodySize: this.maxBodySize, spoolThreshold: this.spoolThreshold, signal: watch.signal }).then(
       (content: Content) => {
         watch.stop();
-        this.dispatch(new Request(this, head(req), channel, content));
+        this.dispatch(new Request(this, requestHead, channel, content));
       },
       (error: unknown) => {
         watch.stop();
-        if (error instanceof LoomError) this.#refuse(req, channel, error);
+        if (error instanceof LoomError) this.#refuse(requestHead, channel, error);
         // Otherwise the client went away mid-body: there is nobody to answer.
       },
     );
   }
 
+  /** `Expect: 100-continue`: refuse a body that is already too large, else ask for it. */
+  #onCheckContinue(req: IncomingMessage, res: ServerResponse): void {
+    if (bodyLength(req.rawHeaders) > this.maxBodySize) this.#refuse(head(req), new NodeChannel(req, res), tooLarge(this.maxBodySize));
+    else {
+      res.writeContinue();
+      this.handler(req, res);
+    }
+  }
+
   /** Answer with the error's status before (or instead of) reading the body, then close. */
-  #refuse(req: IncomingMessage, channel: NodeChannel, error: LoomError): void {
+  #refuse(requestHead: RequestHead, channel: Channel, error: LoomError): void {
     channel.closeAfterResponse();
-    const request = new Request(this, head(req), channel);
+    const request = new Request(this, requestHead, channel);
     const status = error.status ?? 400;
     render(request, errorPage(status, statusPhrase(status), error.message));
   }
@@ -303,24 +334,15 @@ export class Site implements RequestOwner {
    */
   async listen(endpoint: string): Promise<ListeningPort> {
     const parsed = parseEndpoint(endpoint);
-    const server = createHttpServer(this, this.handler);
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-      if (bodyLength(req.rawHeaders) > this.maxBodySize) this.#refuse(req, new NodeChannel(req, res), tooLarge(this.maxBodySize));
-      else {
-        res.writeContinue();
-        this.handler(req, res);
-      }
-    });
-    const connects = new Set<Socket>();
-    server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onConnect(req, socket as Socket, head, connects));
-    const address = await listenOn(server, parsed);
+    const server = new EndpointServer(parsed, this.#listeners, serverSettingsFor(this));
+    const address = await listenOn(server.server, parsed);
     this.#servers.add(server);
-    this.#connects.set(server, connects);
-    const url = address.type === 'UNIX' ? formatEndpoint(parsed) : `http://${urlHost(address)}:${address.port}/`;
+    const scheme = server.secure ? 'https' : 'http';
+    const url = address.type === 'UNIX' ? formatEndpoint(parsed) : `${scheme}://${urlHost(address)}:${address.port}/`;
     return { address, url, close: () => this.#closeServer(server) };
   }
 
-  /** Stop listening everywhere, let requests in flight finish (up to 10 s), close the access log. */
+  /** Stop listening everywhere, let requests in flight finish (up to `closeGrace` seconds), close the access log. */
   async close(): Promise<void> {
     await Promise.all([...this.#servers].map((server) => this.#closeServer(server)));
     this.#deadlines.close();
@@ -328,29 +350,17 @@ export class Site implements RequestOwner {
     await this.#accessLog?.close();
   }
 
-  #closeServer(server: Server): Promise<void> {
-    if (!this.#servers.delete(server)) return Promise.resolve();
-    this.#draining.add(server);
-    return new Promise((resolve) => {
-      // Stop accepting; Node closes idle keep-alive connections and waits for busy ones,
-      // which requestFinished closes as they become idle.
-      const connects = this.#connects.get(server);
-      const grace = setTimeout(() => {
-        server.closeAllConnections();
-        for (const socket of connects ?? []) socket.destroy();
-      }, CLOSE_GRACE_SECONDS * 1000);
-      grace.unref();
-      server.close(() => {
-        clearTimeout(grace);
-        this.#draining.delete(server);
-        this.#connects.delete(server);
-        resolve();
-      });
-    });
+  async #closeServer(server: EndpointServer): Promise<void> {
+    if (!this.#servers.delete(server)) return;
+    this.#draining.set(server.server, server);
+    // Stop accepting; idle keep-alive connections close now, busy ones as their
+    // responses finish (kRequestFinished), HTTP/2 sessions after their open streams.
+    await server.close(this.closeGrace);
+    this.#draining.delete(server.server);
   }
 
   #closeIdle(): void {
-    for (const server of this.#draining) server.closeIdleConnections();
+    for (const server of this.#draining.values()) server.closeIdle();
   }
   // #endregion site-listen
 
@@ -362,9 +372,7 @@ export class Site implements RequestOwner {
    * way: a forward proxy that opens tunnels takes the socket over; anything else answers
    * as Twisted does for CONNECT (a plain resource's 501), and the connection closes.
    */
-  #onConnect(req: IncomingMessage, socket: Socket, head: Buffer, connects: Set<Socket>): void {
-    connects.add(socket);
-    socket.once('close', () => connects.delete(socket));
+  #onConnect(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket);
@@ -394,24 +402,6 @@ function answerStar(request: Request): void {
   }
   request.setHeader('content-length', '0');
   request.finish();
-}
-
-function head(req: IncomingMessage): { method: string; url: string; httpVersion: string; rawHeaders: string[] } {
-  return { method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders };
-}
-
-/**
- * The declared body length: 0 when there is no body, the Content-Length when given,
- * and 1 (unknown, read to find out) for a chunked body. A scan of the raw headers is
- * cheaper than building Node's `req.headers` object for every request.
- */
-function bodyLength(raw: readonly string[]): number {
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(raw[i + 1]);
-    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return 1;
-  }
-  return 0;
 }
 
 function isMultipart(contentType: string | undefined): boolean {

@@ -27,3 +27,15 @@ describe('silentLogger', () => {
     expect(() => silentLogger.error('x', new Error('y'))).not.toThrow();
   });
 });
+
+describe('streamLogger', () => {
+  it('writes the same lines as consoleLogger, to the stream it is given', async () => {
+    const { streamLogger } = await import('../lib/logger.ts');
+    const lines: string[] = [];
+    const logger = streamLogger({ write: (text: string) => lines.push(text) });
+    logger.info('started');
+    logger.error('failed', new Error('why'));
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT.* \[info\] started\n$/);
+    expect(lines[1]).toMatch(/\[error\] failed\nError: why\n\s+at /);
+  });
+});

@@ -28,13 +28,17 @@
  * - `--gateway ./app.ts:application` (with `--gateway-threads N`) is Twisted's `--wsgi`;
  * - `--index` only applies to a `--path` root, and says so, where Twisted sets it on any
  *   root and nothing happens;
- * - it runs in the foreground; access lines go to standard output unless `--logfile`;
+ * - `--https PORT` serves HTTP/2 and HTTP/1.1 (lib/plumbing/servers.ts), and
+ *   `--certificate`/`--privkey` without it are a usage error, where Twisted ignores them;
+ * - `--add-header` also reaches a leaf root (lib/app/add-headers.ts);
+ * - access lines go to standard output unless `--logfile`;
  * - `--user` takes its users from `--passwd FILE` when given (a passwd-format file, for
  *   tests and for sites whose users are not the machine's); `--personal` speaks HTTP on
  *   `~/.loom-web.sock` (Twisted's Perspective Broker on `~/.twistd-web-pb`) and removes a
  *   socket left there by a server that died;
- * - `--sessions` and `--log-format` are Loom's (Twisted keeps sessions in one process).
- * Left out for now: `--https`, `--add-header`, `--notracebacks`.
+ * - `--sessions`, `--log-format`, `--workers` and the timeouts are Loom's (Twisted keeps
+ *   sessions in one process, and has one idle `timeout`).
+ * `--notracebacks` is kept, doing nothing, as in Twisted.
  * Tests: `test/app/web.test.ts` (in memory) and `test/app/cli.test.ts` (the real program).
  * Lesson 25 (running-a-server, not written yet) teaches it; lesson 23 configures a File
  * the same way.
@@ -49,6 +53,7 @@ import { PasswdFile } from '../distrib/passwd.ts';
 import { ResourcePublisher, personalSocketPath, removeStaleSocket } from '../distrib/publisher.ts';
 import { UserDirectory } from '../distrib/user-directory.ts';
 import { assertNever, isLoomError } from '../errors.ts';
+import { DEFAULT_TLS_KEY_FILE, formatEndpoint } from '../plumbing/endpoints.ts';
 import { loadGatewayResource } from '../gateway/loader.ts';
 import type { Logger } from '../logger.ts';
 import { Resource, type IResource } from '../resource.ts';
@@ -59,6 +64,7 @@ import { RedisSessionStore } from '../session/redis.ts';
 import type { SessionStore } from '../session/session.ts';
 import { Site, type ListeningPort, type SiteOptions } from '../site.ts';
 import { File, type Processor } from '../static/file.ts';
+import { AddHeadersResource, parseAddedHeader, type AddedHeader } from './add-headers.ts';
 import { construct, loadExport, toProcessor } from './load.ts';
 import { usageError, type CommandSpec } from './options.ts';
 
@@ -101,6 +107,13 @@ export interface WebConfig {
   readonly listen: string[];
   /** Endpoints from `--port`, added after the `--listen` ones (as Twisted does). */
   readonly ports: string[];
+  /** The port of `--https`, which becomes an `ssl:` endpoint after all the others. */
+  https: number | null;
+  /** `--certificate` and `--privkey`, for `--https` (null: Twisted's `server.pem`). */
+  certificate: string | null;
+  privkey: string | null;
+  /** Headers from `--add-header`, in order. */
+  readonly headers: AddedHeader[];
   /** Index names from `--index`; when any are given they replace the File's list. */
   readonly indexes: string[];
   logfile: string | null;
@@ -134,7 +147,8 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
     description: 'Serve a directory (with resource scripts, CGI programs and as-is files), a resource script,\n' +
       'a resource class or a gateway application over HTTP, in the foreground. Ctrl-C stops it.',
     initial: () => ({
-      root: { kind: 'demo' }, listen: [], ports: [], indexes: [], logfile: null, displayTracebacks: false, gatewayThreads: null, limits: {},
+      root: { kind: 'demo' }, listen: [], ports: [], https: null, certificate: null, privkey: null, headers: [],
+      indexes: [], logfile: null, displayTracebacks: false, gatewayThreads: null, limits: {},
       passwd: null, personal: false, sessions: null, logFormat: 'combined', workers: 1, cwd,
     }),
     options: [
@@ -142,6 +156,12 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
         apply: (c, v) => void c.listen.push(v) },
       { name: 'port', short: 'p', value: 'PORT', help: 'Listen on PORT (a number or an endpoint), after any --listen.',
         apply: (c, v) => void c.ports.push(v) },
+      { name: 'https', value: 'PORT', help: 'Also listen with TLS (HTTP/2 and HTTP/1.1) on PORT, with --certificate and --privkey.',
+        apply: (c, v) => void (c.https = portNumber(v, '--https')) },
+      { name: 'certificate', short: 'c', value: 'FILE', help: `The certificate for --https, PEM. [default: ${DEFAULT_TLS_KEY_FILE}]`,
+        apply: (c, v) => void (c.certificate = v) },
+      { name: 'privkey', short: 'k', value: 'FILE', help: `The private key for --https, PEM. [default: ${DEFAULT_TLS_KEY_FILE}]`,
+        apply: (c, v) => void (c.privkey = v) },
       { name: 'path', value: 'DIR', help: 'Serve DIR (or one file): .rsx.ts files run as resource scripts, .cgi as CGI, .asis as-is.',
         apply: (c, v) => setPathRoot(c, v) },
       { name: 'resource-script', value: 'FILE', help: 'Use the resource script FILE (.rsx.ts) as the root, run again on every request.',
@@ -166,6 +186,10 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
         apply: (c, v) => void (c.logfile = v) },
       { name: 'display-tracebacks', help: 'Show the stack of a failure in 500 pages. Never on a public server.',
         apply: (c) => void (c.displayTracebacks = true) },
+      { name: 'notracebacks', short: 'n', help: 'Does nothing: tracebacks are off unless --display-tracebacks. Kept for twistd\'s command lines.',
+        apply: () => {} },
+      { name: 'add-header', value: '"NAME: VALUE"', help: 'Add this header to every response; repeatable.',
+        apply: (c, v) => void c.headers.push(parseAddedHeader(v)) },
       { name: 'timeout', value: 'SECONDS', help: 'Close a kept-alive connection idle this long. [default: 60]',
         apply: (c, v) => void (c.limits.timeout = seconds(v, '--timeout', false)) },
       { name: 'headers-timeout', value: 'SECONDS', help: 'Answer 408 when the request headers take longer. [default: 30]',
@@ -195,6 +219,9 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
       if (config.indexes.length > 0 && config.root.kind !== 'path') throw usageError('--index only applies to a directory served with --path.');
       if (config.gatewayThreads !== null && config.root.kind !== 'gateway') throw usageError('--gateway-threads only applies with --gateway.');
       if (config.passwd !== null && config.root.kind !== 'user') throw usageError('--passwd only applies with --user.');
+      if ((config.certificate !== null || config.privkey !== null) && config.https === null) {
+        throw usageError('--certificate and --privkey only apply with --https PORT; on a --listen endpoint write ssl:PORT:privateKey=KEY.pem:certKey=CERT.pem.');
+      }
     },
   };
 }
@@ -258,6 +285,11 @@ function logFormat(value: string): LogFormat {
   return value;
 }
 
+function portNumber(value: string, option: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw usageError(`${option} needs a port number from 0 to 65535, got "${value}".`);
+  return Number(value);
+}
+
 function positiveInteger(value: string, option: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw usageError(`${option} needs a whole number of at least 1, got "${value}".`);
@@ -272,8 +304,14 @@ export interface WebRoot {
 }
 
 // #region web-build-root
-/** Build the root resource: load `--processor`, `--class` and `--gateway` modules, apply `--index`. */
+/** Build the root resource: load `--processor`, `--class` and `--gateway` modules, apply `--index`, wrap it for `--add-header`. */
 export async function buildWebRoot(config: WebConfig): Promise<WebRoot> {
+  const root = await rootOf(config);
+  if (config.headers.length === 0) return root;
+  return { resource: new AddHeadersResource(root.resource, config.headers), stop: root.stop };
+}
+
+async function rootOf(config: WebConfig): Promise<WebRoot> {
   const root = config.root;
   switch (root.kind) {
     case 'demo':
@@ -310,13 +348,14 @@ export interface WebServer {
 
 // #region web-start
 /** Build the site from `config` and listen on every endpoint it names. */
-export async function startWebServer(config: WebConfig, options: { logger?: Logger; accessLog?: SiteOptions['accessLog'] } = {}): Promise<WebServer> {
+export async function startWebServer(config: WebConfig, options: { logger?: Logger; accessLog?: SiteOptions['accessLog']; closeGrace?: number } = {}): Promise<WebServer> {
   const root = await buildWebRoot(config);
   // A personal server is a Site that first restores the front server's view of each request.
   const SiteClass = config.personal ? ResourcePublisher : Site;
   const site = new SiteClass(root.resource, {
     displayTracebacks: config.displayTracebacks,
     ...config.limits,
+    ...(options.closeGrace === undefined ? {} : { closeGrace: options.closeGrace }),
     accessLog: config.logfile !== null ? resolve(config.cwd, config.logfile) : (options.accessLog ?? process.stdout),
     logFormatter: LOG_FORMATS.get(config.logFormat)!,
     ...sessionOptions(config),
@@ -351,15 +390,23 @@ async function removeStale(endpoint: string): Promise<void> {
   if (parsed.kind === 'unix') await removeStaleSocket(parsed.path);
 }
 
+// #region web-endpoints
 /**
- * Where to listen: every `--listen`, then every `--port` (as Twisted orders them), or the
- * default: `tcp:8080`, or `unix:~/.loom-web.sock` for a personal server (Twisted's rule).
+ * Where to listen: every `--listen`, then every `--port`, then `--https` (the order
+ * Twisted's `postOptions` builds), or the default: `tcp:8080`, or
+ * `unix:~/.loom-web.sock` for a personal server (Twisted's rule).
  */
 export function endpointsOf(config: WebConfig): string[] {
   const endpoints = [...config.listen, ...config.ports];
+  if (config.https !== null) {
+    const key = resolve(config.cwd, config.privkey ?? DEFAULT_TLS_KEY_FILE);
+    const cert = resolve(config.cwd, config.certificate ?? DEFAULT_TLS_KEY_FILE);
+    endpoints.push(formatEndpoint({ kind: 'ssl', port: config.https, interface: undefined, backlog: undefined, privateKey: key, certKey: cert, extraCertChain: undefined }));
+  }
   if (endpoints.length > 0) return endpoints;
   return [config.personal ? `unix:${personalSocketPath()}` : DEFAULT_LISTEN];
 }
+// #endregion web-endpoints
 
 /** The page `loom web` serves with no root option (Twisted serves its `demo.Test`). */
 class DemoPage extends Resource {

@@ -3,21 +3,31 @@
  * Endpoint strings: one line of text that says where a server listens.
  *
  * `tcp:8080:interface=127.0.0.1` listens on TCP port 8080 of the loopback interface;
- * `unix:/tmp/loom.sock` on a UNIX socket. A plain number is short for `tcp:NUMBER`.
- * Port 0 asks the system for a free port, which tests use. A colon inside a value is
- * written `\:` (an IPv6 interface: `tcp:8080:interface=\:\:1`).
+ * `ssl:8443:privateKey=key.pem:certKey=cert.pem` on a TLS port (the Site offers HTTP/2
+ * and HTTP/1.1 there); `unix:/tmp/loom.sock:mode=660:lockfile=1` on a UNIX socket. A
+ * plain number is short for `tcp:NUMBER`. Port 0 asks the system for a free port, which
+ * tests use. A colon inside a value is written `\:` (an IPv6 interface:
+ * `tcp:8080:interface=\:\:1`).
  *
- * Twisted counterpart: `twisted.internet.endpoints.serverFromString` with the `tcp` and
- * `unix` parsers (`port`, `interface`, `backlog`; `address`, `mode`, `backlog`).
- * Loom differs: `ssl:` is refused with a clear message for now (TLS arrives with the
- * server program), a busy port is reported with the port in the message, and the accept
- * queue defaults to {@link DEFAULT_BACKLOG} connections (Twisted's is 50, Node's 511).
- * Tests: `test/plumbing/endpoints.test.ts`.
+ * Twisted counterpart: `twisted.internet.endpoints.serverFromString` with the `tcp`,
+ * `ssl` and `unix` parsers (`port`, `interface`, `backlog`; `privateKey`, `certKey`,
+ * `extraCertChain`; `address`, `mode`, `lockfile`). Loom differs: a busy port is
+ * reported with the port in the message; a UNIX socket left behind by a server that
+ * died is removed and listened on again, while one that a live server answers on is
+ * refused (Twisted refuses both unless `lockfile=1`; see lib/plumbing/unix-socket.ts);
+ * `ssl:` has no `sslmethod` or `dhParameters`, since Node's defaults (TLS 1.2 and 1.3,
+ * ECDHE) are what those were for; the accept queue defaults to {@link DEFAULT_BACKLOG}
+ * connections (Twisted's is 50, Node's 511).
+ * Tests: `test/plumbing/endpoints.test.ts`, `test/plumbing/unix-socket.test.ts`.
  */
 
-import type { Server } from 'node:net';
+import type { ListenOptions, Server } from 'node:net';
 import { LoomError } from '../errors.ts';
 import type { Address } from './channel.ts';
+import { applySocketMode, claimUnixSocket, type UnixSocketClaim } from './unix-socket.ts';
+
+/** The key (and certificate) file an `ssl:` endpoint uses when it names none: Twisted's default. */
+export const DEFAULT_TLS_KEY_FILE = 'server.pem';
 
 /**
  * How many connections the kernel may queue, not yet accepted, when the endpoint string
@@ -30,7 +40,20 @@ export const DEFAULT_BACKLOG = 4096;
 /** A parsed endpoint; `backlog` undefined means {@link DEFAULT_BACKLOG}. */
 export type Endpoint =
   | { readonly kind: 'tcp'; readonly port: number; readonly interface: string | undefined; readonly backlog: number | undefined }
-  | { readonly kind: 'unix'; readonly path: string; readonly mode: number | undefined; readonly backlog: number | undefined };
+  | {
+    readonly kind: 'ssl'; readonly port: number; readonly interface: string | undefined; readonly backlog: number | undefined;
+    /** The PEM file holding the private key. */
+    readonly privateKey: string;
+    /** The PEM file holding the certificate (the key's file when not given, as in Twisted). */
+    readonly certKey: string;
+    /** A PEM file of intermediate certificates sent after the server's own. */
+    readonly extraCertChain: string | undefined;
+  }
+  | {
+    readonly kind: 'unix'; readonly path: string; readonly mode: number | undefined; readonly backlog: number | undefined;
+    /** Hold `PATH.lock` while listening, so two servers never fight over the socket. */
+    readonly lockfile: boolean;
+  };
 
 // #region endpoints-parse
 /**
@@ -54,54 +77,73 @@ export function parseEndpoint(description: string): Endpoint {
     case 'unix': {
       const path = params.address ?? positional[0];
       if (path === undefined || path === '') throw bad(description, 'a unix endpoint needs a socket path, e.g. "unix:/tmp/loom.sock"');
-      return { kind: 'unix', path, mode: optionalInt(params.mode, 8, description, 'mode'), backlog: optionalInt(params.backlog, 10, description, 'backlog') };
+      return {
+        kind: 'unix', path, mode: optionalInt(params.mode, 8, description, 'mode'), backlog: optionalInt(params.backlog, 10, description, 'backlog'),
+        lockfile: flag(params.lockfile, description, 'lockfile'),
+      };
     }
     case 'ssl':
-      throw bad(description, 'Loom does not serve TLS yet; use a "tcp:" endpoint, or put a TLS-terminating proxy in front');
+      return ssl(params.port ?? positional[0], params, description);
     default:
-      throw bad(description, `"${kind ?? ''}" is not an endpoint kind Loom knows; use "tcp:PORT[:interface=ADDRESS]" or "unix:PATH"`);
+      throw bad(description, `"${kind ?? ''}" is not an endpoint kind Loom knows; use "tcp:PORT[:interface=ADDRESS]", "ssl:PORT:privateKey=KEY.pem:certKey=CERT.pem" or "unix:PATH"`);
   }
 }
 // #endregion endpoints-parse
 
 /** Write an endpoint back as a string (the inverse of {@link parseEndpoint}). */
 export function formatEndpoint(endpoint: Endpoint): string {
-  if (endpoint.kind === 'unix') return `unix:${endpoint.path.replace(/:/g, '\\:')}`;
-  const iface = endpoint.interface === undefined ? '' : `:interface=${endpoint.interface.replace(/:/g, '\\:')}`;
-  return `tcp:${endpoint.port}${iface}`;
+  if (endpoint.kind === 'unix') return `unix:${escape(endpoint.path)}${endpoint.lockfile ? ':lockfile=1' : ''}`;
+  const iface = endpoint.interface === undefined ? '' : `:interface=${escape(endpoint.interface)}`;
+  if (endpoint.kind === 'tcp') return `tcp:${endpoint.port}${iface}`;
+  const cert = endpoint.certKey === endpoint.privateKey ? '' : `:certKey=${escape(endpoint.certKey)}`;
+  const chain = endpoint.extraCertChain === undefined ? '' : `:extraCertChain=${escape(endpoint.extraCertChain)}`;
+  return `ssl:${endpoint.port}:privateKey=${escape(endpoint.privateKey)}${cert}${chain}${iface}`;
 }
 
 // #region endpoints-listen
 /**
- * Make `server` listen on `endpoint` and resolve with the address it got.
+ * Make `server` listen on `endpoint` and resolve with the address it got. An `ssl:`
+ * endpoint listens as `tcp:` does: the TLS is the server's (lib/plumbing/servers.ts).
+ * A `unix:` path is claimed first (lib/plumbing/unix-socket.ts) and given its `mode`.
  * @throws LoomError `LOOM_ERR_ADDRESS_IN_USE` naming the port or path when it is taken,
  * `LOOM_ERR_LISTEN_FAILED` for anything else.
  */
-export function listenOn(server: Server, endpoint: Endpoint): Promise<Address> {
+export async function listenOn(server: Server, endpoint: Endpoint): Promise<Address> {
+  if (endpoint.kind !== 'unix') {
+    await listening(server, { port: endpoint.port, host: endpoint.interface, backlog: endpoint.backlog ?? DEFAULT_BACKLOG }, endpoint);
+    return boundAddress(server, endpoint);
+  }
+  const claim: UnixSocketClaim = await claimUnixSocket(endpoint.path, endpoint.lockfile);
+  try {
+    await listening(server, { path: endpoint.path, backlog: endpoint.backlog ?? DEFAULT_BACKLOG }, endpoint);
+    applySocketMode(endpoint.path, endpoint.mode);
+  } catch (error) {
+    claim.release();
+    throw error;
+  }
+  server.once('close', () => claim.release());
+  return boundAddress(server, endpoint);
+}
+
+function listening(server: Server, options: ListenOptions, endpoint: Endpoint): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, endpoint));
     server.once('error', onError);
-    const done = () => {
+    server.listen(options, () => {
       server.removeListener('error', onError);
-      resolve(boundAddress(server, endpoint));
-    };
-    const backlog = endpoint.backlog ?? DEFAULT_BACKLOG;
-    if (endpoint.kind === 'tcp') {
-      server.listen({ port: endpoint.port, host: endpoint.interface, backlog }, done);
-    } else {
-      server.listen({ path: endpoint.path, backlog, readableAll: endpoint.mode !== undefined && (endpoint.mode & 0o004) !== 0,
-        writableAll: endpoint.mode !== undefined && (endpoint.mode & 0o002) !== 0 }, done);
-    }
+      resolve();
+    });
   });
 }
 // #endregion endpoints-listen
 
 function listenError(error: NodeJS.ErrnoException, endpoint: Endpoint): LoomError {
-  const where = endpoint.kind === 'tcp'
-    ? `port ${endpoint.port}${endpoint.interface === undefined ? '' : ` on ${endpoint.interface}`}`
-    : `socket ${endpoint.path}`;
+  const where = endpoint.kind === 'unix'
+    ? `socket ${endpoint.path}`
+    : `port ${endpoint.port}${endpoint.interface === undefined ? '' : ` on ${endpoint.interface}`}`;
   if (error.code === 'EADDRINUSE') {
-    const advice = endpoint.kind === 'tcp' ? 'Stop the other server or choose another port' : 'If no server uses it, delete the stale socket file';
+    // A unix path was claimed just before listening: only a server that started since can hold it.
+    const advice = endpoint.kind === 'unix' ? 'Another server started on it at the same moment; use lockfile=1 to rule that out' : 'Stop the other server or choose another port';
     return new LoomError('LOOM_ERR_ADDRESS_IN_USE', `Cannot listen on ${where}: it is already in use. ${advice}.`, { cause: error });
   }
   const why = error.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : error.message;
@@ -119,6 +161,27 @@ function tcp(port: string | undefined, params: Record<string, string>, descripti
     throw bad(description, 'a tcp endpoint needs a port from 0 to 65535, e.g. "tcp:8080:interface=127.0.0.1"');
   }
   return { kind: 'tcp', port: Number(port), interface: params.interface, backlog: optionalInt(params.backlog, 10, description, 'backlog') };
+}
+
+function ssl(port: string | undefined, params: Record<string, string>, description: string): Endpoint {
+  if (port === undefined || !/^\d+$/.test(port) || Number(port) > 65535) {
+    throw bad(description, 'an ssl endpoint needs a port from 0 to 65535, e.g. "ssl:8443:privateKey=key.pem:certKey=cert.pem"');
+  }
+  const privateKey = params.privateKey ?? DEFAULT_TLS_KEY_FILE;
+  return {
+    kind: 'ssl', port: Number(port), interface: params.interface, backlog: optionalInt(params.backlog, 10, description, 'backlog'),
+    privateKey, certKey: params.certKey ?? privateKey, extraCertChain: params.extraCertChain,
+  };
+}
+
+function flag(value: string | undefined, description: string, name: string): boolean {
+  if (value === undefined || value === '0') return false;
+  if (value === '1') return true;
+  throw bad(description, `${name} must be 0 or 1, got "${value}"`);
+}
+
+function escape(value: string): string {
+  return value.replace(/:/g, '\\:');
 }
 
 function optionalInt(value: string | undefined, radix: number, description: string, name: string): number | undefined {

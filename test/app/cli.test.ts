@@ -3,10 +3,10 @@ import { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, readFileSync,
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { main, type ProgramIO } from '../../lib/app/cli.ts';
+import { main } from '../../lib/app/cli.ts';
+import { fakeProgramIO } from '../support/program-io.ts';
 
 // `main()` is tested in this process with stand-in streams (fast); then the real
 // program, as a user runs it: `node bin/loom.mjs …` in a child process, listening on
@@ -93,28 +93,8 @@ function runToEnd(command: string, args: string[]): Promise<{ code: number | nul
 
 /** `main()` in this process: what it printed, and a way to ask it to stop. */
 function runMain(args: string[]): { code: Promise<number>; stdout: () => string; stderr: () => string; stop: () => void; listening: () => Promise<string> } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => void (stdout += d.toString()));
-  err.on('data', (d: Buffer) => void (stderr += d.toString()));
-  let stop!: (signal: string) => void;
-  const io: ProgramIO = { stdout: out, stderr: err, cwd: site, stopRequested: new Promise((resolve) => (stop = resolve)) };
-  return {
-    code: main(args, io),
-    stdout: () => stdout,
-    stderr: () => stderr,
-    stop: () => stop('SIGTERM'),
-    listening: () => new Promise((resolve) => {
-      const check = () => {
-        const m = /^Listening on (\S+)$/m.exec(stdout);
-        if (m !== null) resolve(m[1]!);
-        else out.once('data', () => setImmediate(check));
-      };
-      check();
-    }),
-  };
+  const io = fakeProgramIO(site);
+  return { code: main(args, io), stdout: io.out, stderr: io.err, stop: () => io.signal(), listening: () => io.listening().then(([url]) => url!) };
 }
 
 describe('main', () => {
@@ -163,7 +143,8 @@ describe('main', () => {
     const run = runMain(['web', '--help']);
     expect(await run.code).toBe(0);
     for (const option of ['--path DIR', '--listen ENDPOINT', '--port PORT', '--index NAME', '--mime-type TYPE', '--ignore-ext EXT',
-      '--allow-ignore-ext', '--processor EXT=MODULE:EXPORT', '--resource-script FILE', '--logfile FILE', '--display-tracebacks', '--gateway MODULE:EXPORT']) {
+      '--allow-ignore-ext', '--processor EXT=MODULE:EXPORT', '--resource-script FILE', '--logfile FILE', '--display-tracebacks', '--gateway MODULE:EXPORT',
+      '--https PORT', '-c, --certificate FILE', '-k, --privkey FILE', '--add-header "NAME: VALUE"', '-n, --notracebacks']) {
       expect(run.stdout()).toContain(option);
     }
   });

@@ -13,6 +13,8 @@ import { RedisSessionStore } from '../../lib/session/redis.ts';
 import { Site } from '../../lib/site.ts';
 import { ResourceScriptWrapper } from '../../lib/script.ts';
 import type { IResource } from '../../lib/resource.ts';
+import { requires } from '../support/programs.ts';
+import { makeCertificate } from '../support/tls.ts';
 
 // One served folder for the whole file, with one file of each kind `loom web --path`
 // knows, plus modules that --processor, --class and --gateway name.
@@ -290,5 +292,72 @@ describe('loom web --sessions, --log-format and --workers', () => {
     expect(server.site).toBeInstanceOf(Site);
     expect(server.site).not.toBeInstanceOf(ResourcePublisher);
     await server.stop();
+  });
+});
+
+describe('loom web --https, --certificate, --privkey', () => {
+  it('adds an ssl: endpoint after every --listen and --port, with server.pem as both files by default', () => {
+    expect(endpointsOf(configOf('--https', '8443', '--listen', 'tcp:1', '-p', '2'))).toEqual(['tcp:1', '2', `ssl:8443:privateKey=${dir}/server.pem`]);
+    expect(endpointsOf(configOf('--https', '8443'))).toEqual([`ssl:8443:privateKey=${dir}/server.pem`]);
+  });
+
+  it('takes the certificate and key from -c and -k, before or after --https, relative to the working folder', () => {
+    expect(endpointsOf(configOf('-c', 'tls/cert.pem', '--https', '443', '-k', 'tls/key.pem'))).toEqual([`ssl:443:privateKey=${dir}/tls/key.pem:certKey=${dir}/tls/cert.pem`]);
+  });
+
+  it('refuses --certificate or --privkey without --https, saying how to write the endpoint instead', () => {
+    expect(usageErrorOf('--certificate', 'c.pem', '--listen', 'tcp:8080')).toBe(
+      '--certificate and --privkey only apply with --https PORT; on a --listen endpoint write ssl:PORT:privateKey=KEY.pem:certKey=CERT.pem.');
+    expect(usageErrorOf('-k', 'k.pem')).toContain('only apply with --https PORT');
+  });
+
+  it('refuses an --https that is not a port number', () => {
+    expect(usageErrorOf('--https', 'ssl:443')).toBe('--https needs a port number from 0 to 65535, got "ssl:443".');
+    expect(usageErrorOf('--https', '70000')).toContain('from 0 to 65535');
+  });
+});
+
+describe('loom web --add-header and --notracebacks', () => {
+  it('adds each --add-header to every response, in order, appended', async () => {
+    const root = await rootOf('--path', 'site', '--add-header', 'X-Frame-Options: DENY', '--add-header', 'X-Test:  1 ', '--add-header', 'X-Test: 2');
+    for (const uri of ['/', '/hello.txt', '/missing']) {
+      const response = await request(root, { uri });
+      expect(response.headers.getRawHeaders('x-frame-options'), uri).toEqual(['DENY']);
+      expect(response.headers.getRawHeaders('x-test'), uri).toEqual(['1', '2']);
+    }
+  });
+
+  it('refuses an --add-header without "Name: value"', () => {
+    expect(usageErrorOf('--add-header', 'X-Test')).toBe('--add-header needs "Name: value", e.g. --add-header "X-Frame-Options: DENY"; got "X-Test".');
+    expect(usageErrorOf('--add-header', 'Bad Name: 1')).toContain('--add-header needs "Name: value"');
+  });
+
+  it('accepts --notracebacks and -n, which change nothing (tracebacks are off by default)', () => {
+    expect(configOf('--notracebacks').displayTracebacks).toBe(false);
+    expect(configOf('-n', '--display-tracebacks').displayTracebacks).toBe(true);
+  });
+});
+
+requires('openssl').describe('startWebServer with --https', () => {
+  it('serves the folder over TLS from the certificate and key given', async () => {
+    const certificate = makeCertificate();
+    const server = await startWebServer(configOf('--path', 'site', '--https', '0', '--certificate', certificate.cert, '--privkey', certificate.key),
+      { logger: memoryLogger(), accessLog: null });
+    try {
+      const url = server.ports[0]!.url;
+      expect(url).toMatch(/^https:\/\/localhost:\d+\/$/); // every interface: shown as localhost
+      const { get } = await import('node:https');
+      const text = await new Promise<string>((resolve, reject) => {
+        get(`${url}hello.txt`, { ca: certificate.pem }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+      expect(text).toBe('hello\n');
+    } finally {
+      await server.stop();
+      certificate.remove();
+    }
   });
 });

@@ -34,19 +34,39 @@ describe('parseEndpoint', () => {
   });
 
   it('parses unix paths and an octal mode', () => {
-    expect(parseEndpoint('unix:/tmp/x.sock:mode=660')).toEqual({ kind: 'unix', path: '/tmp/x.sock', mode: 0o660, backlog: undefined });
+    expect(parseEndpoint('unix:/tmp/x.sock:mode=660')).toEqual({ kind: 'unix', path: '/tmp/x.sock', mode: 0o660, backlog: undefined, lockfile: false });
     expect(parseEndpoint('unix:address=/tmp/y.sock')).toMatchObject({ path: '/tmp/y.sock' });
+  });
+
+  it('reads lockfile=1 on a unix endpoint, and refuses any value but 0 or 1', () => {
+    expect(parseEndpoint('unix:/tmp/x.sock:mode=0660:lockfile=1')).toMatchObject({ mode: 0o660, lockfile: true });
+    expect(parseEndpoint('unix:/tmp/x.sock:lockfile=0')).toMatchObject({ lockfile: false });
+    expect(() => parseEndpoint('unix:/tmp/x.sock:lockfile=yes')).toThrow(expect.objectContaining({ code: 'LOOM_ERR_BAD_ENDPOINT', message: expect.stringContaining('lockfile must be 0 or 1') }));
+  });
+
+  it('parses ssl with a key, a certificate, a chain and an interface', () => {
+    expect(parseEndpoint('ssl:8443:privateKey=/k/key.pem:certKey=/k/cert.pem:extraCertChain=/k/chain.pem:interface=127.0.0.1')).toEqual({
+      kind: 'ssl', port: 8443, interface: '127.0.0.1', backlog: undefined, privateKey: '/k/key.pem', certKey: '/k/cert.pem', extraCertChain: '/k/chain.pem',
+    });
+    expect(parseEndpoint('ssl:port=0:privateKey=both.pem')).toMatchObject({ port: 0, privateKey: 'both.pem', certKey: 'both.pem' });
+  });
+
+  it("takes Twisted's server.pem for an ssl endpoint that names no key, for both key and certificate", () => {
+    expect(parseEndpoint('ssl:443')).toMatchObject({ privateKey: 'server.pem', certKey: 'server.pem' });
   });
 
   it('refuses bad input with a message that shows a valid example', () => {
     for (const [bad, why] of [['tcp:abc', 'e.g. "tcp:8080'], ['tcp:70000', 'from 0 to 65535'], ['unix:', 'socket path'], ['ftp:21', 'not an endpoint kind'],
-      ['ssl:443', 'does not serve TLS yet'], ['tcp:80:backlog=x', 'backlog must be a number']] as const) {
+      ['ssl:', 'an ssl endpoint needs a port'], ['tcp:80:backlog=x', 'backlog must be a number']] as const) {
       expect(() => parseEndpoint(bad), bad).toThrow(expect.objectContaining({ code: 'LOOM_ERR_BAD_ENDPOINT', message: expect.stringContaining(why) }));
     }
   });
 
   it('writes an endpoint back as a string', () => {
-    for (const s of ['tcp:8080', 'tcp:80:interface=\\:\\:1', 'unix:/tmp/a.sock']) expect(formatEndpoint(parseEndpoint(s))).toBe(s);
+    for (const s of ['tcp:8080', 'tcp:80:interface=\\:\\:1', 'unix:/tmp/a.sock', 'unix:/tmp/a.sock:lockfile=1', 'ssl:443:privateKey=k.pem',
+      'ssl:443:privateKey=k.pem:certKey=c.pem:interface=\\:\\:1']) {
+      expect(formatEndpoint(parseEndpoint(s))).toBe(s);
+    }
   });
 });
 

@@ -1,0 +1,174 @@
+/**
+ * @module
+ * The Node server behind each endpoint a Site listens on, and how it stops gracefully.
+ *
+ * A `tcp:` or `unix:` endpoint gets a `node:http` server. An `ssl:` endpoint gets a TLS
+ * server that offers two protocols by ALPN, the TLS extension in which the client says
+ * which protocol it will speak: `h2` (HTTP/2) and `http/1.1`. A connection whose client
+ * chose `h2` is handed to a `node:http2` server; any other goes to `node:https`'s own
+ * HTTP/1 handling. Both end at the same Site, through the same Request.
+ *
+ * Stopping gracefully: stop accepting; close the HTTP/1 connections that are idle and
+ * send HTTP/2 clients GOAWAY (no new streams, the open ones finish); once the grace
+ * period is over, cut whatever is still open.
+ *
+ * Twisted counterpart: `twisted.web.server.Site` on an `ssl:` endpoint, which negotiates
+ * `h2` by ALPN when the `h2` package is installed (`twisted.web._http2`), and
+ * `twisted.internet.ssl.DefaultOpenSSLContextFactory`. Loom differs: HTTP/2 is always
+ * offered on TLS (Node has it built in), never on plain TCP, which no browser speaks.
+ * Tests: `test/plumbing/servers.test.ts`, `test/site.tls.test.ts`.
+ */
+
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { LoomError } from '../errors.ts';
+import type { Endpoint } from './endpoints.ts';
+
+/** What the Site does with what the servers receive. */
+export interface RequestListeners {
+  /** An HTTP/1 request (over TCP, a UNIX socket, or TLS). */
+  http1(req: IncomingMessage, res: ServerResponse): void;
+  /** An HTTP/1.1 request that sent `Expect: 100-continue` and waits to be told to send its body. */
+  checkContinue(req: IncomingMessage, res: ServerResponse): void;
+  /** A CONNECT request: Node hands over the bare connection and what it read past the head. */
+  connect(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** An HTTP/2 request (one stream of a TLS connection). */
+  http2(req: Http2ServerRequest, res: Http2ServerResponse): void;
+}
+
+/** Settings every server of a Site shares. */
+export interface ServerSettings {
+  /** Milliseconds an idle keep-alive connection (or HTTP/2 session) is kept open. */
+  readonly idleTimeout: number;
+  /** Milliseconds the request headers may take (Node's `headersTimeout`). */
+  readonly headersTimeout: number;
+  /** Milliseconds between Node's checks for connections past `headersTimeout`. */
+  readonly connectionsCheckingInterval: number;
+  /** Answers what Node's HTTP/1 parser refuses, before there is a request. */
+  onClientError(error: Error, socket: Duplex): void;
+}
+
+/** The protocols an `ssl:` endpoint offers, most preferred first. */
+export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1'];
+
+/** The servers behind one endpoint. */
+export class EndpointServer {
+  /** The server that listens: `node:http`, or `node:https` for TLS. Its sockets' `server` is this one. */
+  readonly server: HttpServer | HttpsServer;
+  /** True for TLS (`https://` URLs). */
+  readonly secure: boolean;
+  readonly #sessions = new Set<ServerHttp2Session>();
+  readonly #tunnels = new Set<Duplex>();
+
+  constructor(endpoint: Endpoint, listeners: RequestListeners, settings: ServerSettings) {
+    const options = {
+      requireHostHeader: false, // the Site checks Host itself (lib/http-server.ts), and answers with a page
+      keepAliveTimeout: settings.idleTimeout,
+      headersTimeout: settings.headersTimeout,
+      requestTimeout: 0, // the body's minimum rate (lib/timeouts.ts) does this without cutting honest slow uploads
+      connectionsCheckingInterval: settings.connectionsCheckingInterval,
+      noDelay: true,
+    };
+    this.secure = endpoint.kind === 'ssl';
+    this.server = endpoint.kind === 'ssl' ? tlsServer(endpoint, options, listeners) : createHttpServer(options, listeners.http1);
+    this.server.on('checkContinue', listeners.checkContinue);
+    this.server.on('clientError', settings.onClientError);
+    this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // A tunnel has no response to wait for: close() cuts it after the grace period.
+      this.#tunnels.add(socket);
+      socket.once('close', () => this.#tunnels.delete(socket));
+      listeners.connect(req, socket, head);
+    });
+    if (endpoint.kind === 'ssl') this.#offerHttp2(this.server as HttpsServer, listeners, settings);
+  }
+
+  // #region servers-alpn
+  /**
+   * Route each TLS connection by the protocol its client chose: `h2` to an HTTP/2
+   * server, anything else (`http/1.1`, or a client that offered no ALPN) to the HTTPS
+   * server's own HTTP/1 listener, taken out of its place so this one can go first.
+   */
+  #offerHttp2(server: HttpsServer, listeners: RequestListeners, settings: ServerSettings): void {
+    const http2 = createHttp2Server();
+    http2.on('request', listeners.http2);
+    http2.setTimeout(settings.idleTimeout);
+    http2.on('session', (session: ServerHttp2Session) => this.#track(session));
+    const [http1] = server.listeners('secureConnection') as ((socket: TLSSocket) => void)[];
+    if (http1 === undefined) throw new Error('node:https added no secureConnection listener; this Node is not one Loom knows');
+    server.removeListener('secureConnection', http1);
+    server.on('secureConnection', (socket: TLSSocket) => {
+      if (socket.alpnProtocol === 'h2') http2.emit('connection', socket);
+      else http1.call(server, socket);
+    });
+  }
+  // #endregion servers-alpn
+
+  #track(session: ServerHttp2Session): void {
+    this.#sessions.add(session);
+    session.once('close', () => this.#sessions.delete(session));
+  }
+
+  // #region servers-close
+  /**
+   * Stop accepting connections and resolve once every one has ended: idle HTTP/1
+   * connections at once, busy ones after their response (the Site asks for that, see
+   * `closeIdle`), HTTP/2 sessions after their open streams. What is still open after
+   * `graceSeconds` is cut.
+   */
+  close(graceSeconds: number): Promise<void> {
+    return new Promise((resolve) => {
+      const grace = setTimeout(() => this.#cutAll(), graceSeconds * 1000);
+      grace.unref();
+      this.server.close(() => {
+        clearTimeout(grace);
+        resolve();
+      });
+      this.closeIdle();
+      for (const session of this.#sessions) session.close(); // GOAWAY: finish what is open, start nothing new
+    });
+  }
+
+  /** Close the HTTP/1 connections that wait for a next request. */
+  closeIdle(): void {
+    this.server.closeIdleConnections();
+  }
+
+  #cutAll(): void {
+    this.server.closeAllConnections();
+    for (const session of this.#sessions) session.destroy();
+    for (const tunnel of this.#tunnels) tunnel.destroy();
+  }
+  // #endregion servers-close
+}
+
+function tlsServer(endpoint: Extract<Endpoint, { kind: 'ssl' }>, options: object, listeners: RequestListeners): HttpsServer {
+  const files = credentials(endpoint);
+  try {
+    return createHttpsServer({ ...options, ...files, ALPNProtocols: [...ALPN_PROTOCOLS] }, listeners.http1);
+  } catch (error) {
+    // OpenSSL's words ("key values mismatch", "no start line") say what; this says where.
+    throw new LoomError('LOOM_ERR_TLS_CREDENTIALS', `The TLS key ${endpoint.privateKey} and certificate ${endpoint.certKey} cannot be used: ` +
+      `${(error as Error).message}. Both must be PEM files, and the certificate must be the key's.`, { cause: error });
+  }
+}
+
+/** Read the key and certificate files an `ssl:` endpoint names. */
+function credentials(endpoint: Extract<Endpoint, { kind: 'ssl' }>): { key: Buffer; cert: Buffer } {
+  const key = readPem(endpoint.privateKey, 'private key (privateKey=)');
+  const cert = readPem(endpoint.certKey, 'certificate (certKey=)');
+  const chain = endpoint.extraCertChain === undefined ? null : readPem(endpoint.extraCertChain, 'certificate chain (extraCertChain=)');
+  return { key, cert: chain === null ? cert : Buffer.concat([cert, Buffer.from('\n'), chain]) };
+}
+
+function readPem(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new LoomError('LOOM_ERR_TLS_CREDENTIALS', `Cannot read the TLS ${what} ${path}: ${(error as Error).message}. ` +
+      'Make a key and certificate, e.g. openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -subj /CN=localhost', { cause: error });
+  }
+}

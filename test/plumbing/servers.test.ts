@@ -1,0 +1,99 @@
+/**
+ * The server behind each endpoint: plain HTTP for tcp: and unix:, TLS with ALPN for
+ * ssl:, and the graceful close every one of them gets. The Site-level behaviour over
+ * TLS (HTTP/2 through the same Request) is in test/site.tls.test.ts.
+ */
+import { Agent, request as httpsRequest } from 'node:https';
+import { Server as HttpServer } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenOn, parseEndpoint } from '../../lib/plumbing/endpoints.ts';
+import { EndpointServer, type RequestListeners, type ServerSettings } from '../../lib/plumbing/servers.ts';
+import { requires } from '../support/programs.ts';
+import { makeCertificate, type TestCertificate } from '../support/tls.ts';
+
+/** Server settings with only the idle timeout that matters here; refused requests are destroyed. */
+function settings(idleTimeout: number): ServerSettings {
+  return { idleTimeout, headersTimeout: 30_000, connectionsCheckingInterval: 1000, onClientError: (_error, socket) => socket.destroy() };
+}
+
+const openssl = requires('openssl');
+
+/** Listeners that answer at once, or hold a request when its path is /hold. */
+function listeners(held: (() => void)[]): RequestListeners {
+  return {
+    http1: (req, res) => {
+      if (req.url === '/hold') held.push(() => res.end('released'));
+      else res.end(`http/${req.httpVersion}`);
+    },
+    checkContinue: (_req, res) => res.writeHead(417).end(),
+    connect: (_req, socket) => socket.destroy(),
+    http2: (_req, res) => res.end('h2'),
+  };
+}
+
+describe('EndpointServer for tcp: and unix:', () => {
+  it('is a plain node:http server, not secure', () => {
+    const server = new EndpointServer(parseEndpoint('tcp:0'), listeners([]), settings(1000));
+    expect(server.server).toBeInstanceOf(HttpServer);
+    expect(server.secure).toBe(false);
+  });
+});
+
+openssl.describe('EndpointServer for ssl:', () => {
+  let certificate: TestCertificate;
+  beforeAll(() => void (certificate = makeCertificate()));
+  afterAll(() => certificate?.remove());
+
+  /** GET `path` over HTTP/1.1 with a keep-alive agent, so the connection stays open after. */
+  function get(port: number, path: string, agent: Agent): Promise<string> {
+    return new Promise((resolve, reject) => {
+      httpsRequest({ host: '127.0.0.1', port, path, ca: certificate.pem, servername: 'localhost', agent }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject).end();
+    });
+  }
+
+  it('is a node:https server, secure, speaking HTTP/1.1 to a client that offers no ALPN', async () => {
+    const server = new EndpointServer(parseEndpoint(certificate.endpoint), listeners([]), settings(5000));
+    expect(server.server).toBeInstanceOf(HttpsServer);
+    expect(server.secure).toBe(true);
+    const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
+    const agent = new Agent({ keepAlive: true });
+    expect(await get(port, '/', agent)).toBe('http/1.1');
+    // The keep-alive connection is idle now: close() ends it at once instead of waiting it out.
+    await server.close(30);
+    agent.destroy();
+  });
+
+  it('lets a request in flight finish before the close resolves', async () => {
+    const held: (() => void)[] = [];
+    const server = new EndpointServer(parseEndpoint(certificate.endpoint), listeners(held), settings(5000));
+    const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
+    const agent = new Agent({ keepAlive: true });
+    const answer = get(port, '/hold', agent);
+    await new Promise((resolve) => server.server.once('request', resolve)); // after listeners.http1, which held it
+    let closed = false;
+    const closing = server.close(30).then(() => (closed = true));
+    expect(closed).toBe(false);
+    held[0]!();
+    expect(await answer).toBe('released');
+    server.closeIdle(); // what the Site does when a response finishes during a close
+    await closing;
+    agent.destroy();
+  });
+
+  it('cuts what is still open once the grace period is over', async () => {
+    const held: (() => void)[] = [];
+    const server = new EndpointServer(parseEndpoint(certificate.endpoint), listeners(held), settings(5000));
+    const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
+    const agent = new Agent({ keepAlive: true });
+    const answer = get(port, '/hold', agent);
+    await new Promise((resolve) => server.server.once('request', resolve));
+    await server.close(0.05);
+    await expect(answer).rejects.toMatchObject({ code: 'ECONNRESET' });
+    agent.destroy();
+  });
+});

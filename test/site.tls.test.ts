@@ -1,0 +1,211 @@
+/**
+ * A Site on an `ssl:` endpoint: HTTP/1.1 and HTTP/2 chosen by ALPN, through the same
+ * Site and Request, checked with real clients (curl, nghttp, Node's http2 client).
+ * The certificate is made by openssl for each run (test/support/tls.ts).
+ */
+import { execFile } from 'node:child_process';
+import { connect as http2Connect, type ClientHttp2Session } from 'node:http2';
+import { connect as tlsConnect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOT_DONE_YET, Resource, Site, type Request } from '../lib/index.ts';
+import { memoryLogger } from '../lib/testing.ts';
+import { requires } from './support/programs.ts';
+import { makeCertificate, type TestCertificate } from './support/tls.ts';
+
+const openssl = requires('openssl');
+const curlProgram = requires('curl');
+const nghttp = requires('nghttp', { install: 'apt-get install nghttp2-client' });
+
+/** Answers with what the request saw of its connection, so each client can check it. */
+class Echo extends Resource {
+  override isLeaf = true;
+  render_GET(request: Request): string {
+    request.getSession();
+    if (request.args.has('connection-headers')) {
+      // What a proxy copying an HTTP/1 upstream's headers could set; HTTP/2 forbids them all.
+      request.setHeader('connection', 'keep-alive');
+      request.setHeader('keep-alive', 'timeout=5');
+      request.setHeader('transfer-encoding', 'identity');
+    }
+    return `${request.clientproto} secure=${request.isSecure()} host=${request.getRequestHostname()} url=${request.prePathURL()}`;
+  }
+  render_POST(request: Request): string {
+    return `got ${request.content.length} bytes: ${request.content.text()}`;
+  }
+}
+
+/** Answers after the test says so: a request held in flight. */
+class Held extends Resource {
+  override isLeaf = true;
+  release: (() => void) | null = null;
+  arrived: Promise<void>;
+  #arrived!: () => void;
+  constructor() {
+    super();
+    this.arrived = new Promise((resolve) => (this.#arrived = resolve));
+  }
+  render_GET(request: Request): typeof NOT_DONE_YET {
+    this.release = () => {
+      request.write('finished in flight');
+      request.finish();
+    };
+    this.#arrived();
+    return NOT_DONE_YET;
+  }
+}
+
+function run(program: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(program, args, { encoding: 'utf8', timeout: 10_000 }, (error, stdout, stderr) => (error === null ? resolve({ stdout, stderr }) : reject(error)));
+  });
+}
+
+/** GET or POST over HTTP/2 with Node's client; `body` is sent without a Content-Length. */
+function h2Request(session: ClientHttp2Session, path: string, body?: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ':path': path, ':method': body === undefined ? 'GET' : 'POST' }, { endStream: body === undefined });
+    let text = '';
+    let headers: Record<string, unknown> = {};
+    stream.setEncoding('utf8');
+    stream.on('response', (h) => (headers = h));
+    stream.on('data', (chunk: string) => (text += chunk));
+    stream.on('end', () => resolve({ status: Number(headers[':status']), headers, text }));
+    stream.on('error', reject);
+    if (body !== undefined) stream.end(body);
+  });
+}
+
+openssl.describe('Site on an ssl: endpoint', () => {
+  let certificate: TestCertificate;
+  let site: Site;
+  let base: string;
+  let port: number;
+  beforeAll(async () => {
+    certificate = makeCertificate();
+    const root = new Resource();
+    root.putChild('echo', new Echo());
+    site = new Site(root, { logger: memoryLogger() });
+    const listening = await site.listen(certificate.endpoint);
+    base = listening.url;
+    port = listening.address.port;
+  });
+  afterAll(async () => {
+    await site?.close();
+    certificate?.remove();
+  });
+
+  it('gives an https:// URL for the port', () => {
+    expect(base).toBe(`https://127.0.0.1:${port}/`);
+  });
+
+  it('offers h2 and http/1.1 by ALPN, h2 first', async () => {
+    const chosen = (offer: string[]) => new Promise<string | false>((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, ca: certificate.pem, servername: 'localhost', ALPNProtocols: offer }, () => {
+        resolve(socket.alpnProtocol ?? false);
+        socket.destroy();
+      }).on('error', reject);
+    });
+    expect(await chosen(['http/1.1', 'h2'])).toBe('h2');
+    expect(await chosen(['http/1.1'])).toBe('http/1.1');
+  });
+
+  curlProgram.it('answers curl --cacert over HTTP/1.1: secure, a Secure session cookie, an https prePathURL', async () => {
+    const { stdout } = await run('curl', ['-s', '-i', '--http1.1', '--cacert', certificate.cert, '--resolve', `localhost:${port}:127.0.0.1`, `https://localhost:${port}/echo`]);
+    expect(stdout).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(stdout).toContain(`HTTP/1.1 secure=true host=localhost url=https://localhost:${port}/echo`);
+    expect(stdout).toMatch(/^Set-Cookie: TWISTED_SECURE_SESSION=\w+; Path=\/; Secure; HttpOnly; SameSite=lax\r$/m);
+  });
+
+  curlProgram.it('answers curl --http2 over HTTP/2 through the same resource', async () => {
+    const { stdout } = await run('curl', ['-s', '-i', '--http2', '--cacert', certificate.cert, '--resolve', `localhost:${port}:127.0.0.1`, `https://localhost:${port}/echo`]);
+    expect(stdout).toMatch(/^HTTP\/2 200/);
+    // :authority became the Host header; the session cookie is Secure here too.
+    expect(stdout).toContain(`HTTP/2 secure=true host=localhost url=https://localhost:${port}/echo`);
+    expect(stdout).toMatch(/^set-cookie: TWISTED_SECURE_SESSION=\w+; Path=\/; Secure; HttpOnly; SameSite=lax\r$/m);
+  });
+
+  curlProgram.it('takes a POST body over HTTP/2 from curl', async () => {
+    const { stdout } = await run('curl', ['-s', '--http2', '--cacert', certificate.cert, '--resolve', `localhost:${port}:127.0.0.1`, '--data-binary', 'hello h2', `https://localhost:${port}/echo`]);
+    expect(stdout).toBe('got 8 bytes: hello h2');
+  });
+
+  nghttp.it('answers nghttp, which speaks nothing but HTTP/2', async () => {
+    const { stdout } = await run('nghttp', ['-v', `https://127.0.0.1:${port}/echo`]);
+    expect(stdout).toContain('The negotiated protocol: h2');
+    expect(stdout).toContain(':status: 200');
+    expect(stdout).toContain('HTTP/2 secure=true host=127.0.0.1');
+  });
+
+  it('reads an HTTP/2 body sent without a Content-Length, to the end of the stream', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Request(session, '/echo', 'no length given');
+      expect(answer.text).toBe('got 15 bytes: no length given');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('drops the connection headers a resource sets, which HTTP/2 forbids, instead of failing', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Request(session, '/echo?connection-headers=1');
+      expect(answer.status).toBe(200);
+      expect(answer.text).toContain('HTTP/2 secure=true');
+      expect([answer.headers.connection, answer.headers['keep-alive'], answer.headers['transfer-encoding']]).toEqual([undefined, undefined, undefined]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('answers 404 over HTTP/2 the usual way', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Request(session, '/nowhere');
+      expect(answer.status).toBe(404);
+      expect(answer.text).toContain('No Such Resource');
+    } finally {
+      session.close();
+    }
+  });
+});
+
+openssl.describe('Site on an ssl: endpoint, stopping', () => {
+  let certificate: TestCertificate;
+  beforeAll(() => void (certificate = makeCertificate()));
+  afterAll(() => certificate?.remove());
+
+  it('lets an HTTP/2 request in flight finish when closed, and refuses new connections', async () => {
+    const held = new Held();
+    const site = new Site(held, { logger: memoryLogger() });
+    const { url, address } = await site.listen(certificate.endpoint);
+    const session = http2Connect(url, { ca: certificate.pem, servername: 'localhost' });
+    const answer = h2Request(session, '/');
+    await held.arrived;
+    const closed = site.close();
+    // GOAWAY was sent and the port is closed: a new connection is refused.
+    await expect(new Promise((resolve, reject) => tlsConnect({ host: '127.0.0.1', port: address.port, ca: certificate.pem }, () => resolve('connected')).on('error', reject)))
+      .rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    held.release!();
+    expect((await answer).text).toBe('finished in flight');
+    await closed;
+    session.destroy();
+  });
+
+  it('refuses a key file that is not there, naming it, with how to make one', async () => {
+    const site = new Site(new Resource(), { logger: memoryLogger() });
+    await expect(site.listen(`ssl:0:privateKey=${certificate.dir}/missing.pem:certKey=${certificate.cert}`)).rejects.toMatchObject({
+      code: 'LOOM_ERR_TLS_CREDENTIALS', message: expect.stringMatching(/missing\.pem[\s\S]*openssl req/),
+    });
+  });
+
+  it('refuses a certificate that is not the key\'s', async () => {
+    const other = makeCertificate();
+    try {
+      const site = new Site(new Resource(), { logger: memoryLogger() });
+      await expect(site.listen(`ssl:0:privateKey=${other.key}:certKey=${certificate.cert}`)).rejects.toMatchObject({ code: 'LOOM_ERR_TLS_CREDENTIALS' });
+    } finally {
+      other.remove();
+    }
+  });
+});
