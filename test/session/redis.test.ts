@@ -104,8 +104,8 @@ redisServer.describe('RedisSessionStore', () => {
     try {
       let ended = false;
       const pending = request(site, { uri: '/?note=held' }).then((response) => ((ended = true), response));
-      // Wait until the SET is at Redis, held by the pause.
-      while (!String(await other.client.call('CLIENT', 'LIST')).includes('cmd=set')) await new Promise((resolve) => setImmediate(resolve));
+      // Wait until the save (a script: EVALSHA, or EVAL the first time) is at Redis, held by the pause.
+      while (!/cmd=eval(sha)?\b/.test(String(await other.client.call('CLIENT', 'LIST')))) await new Promise((resolve) => setImmediate(resolve));
       expect(ended).toBe(false);
       await other.client.call('CLIENT', 'UNPAUSE');
       const uid = (await pending).text.split(' ')[0]!;
