@@ -8,12 +8,14 @@
  * Twisted has no counterpart: it is what a learner would see in a debugger stepping
  * through `getChildForRequest` and `Request.render`. `npm run lesson NN -- --trace`
  * prints it. A Site without a tracer pays one null check per step.
- * The tracer only watches: it imports nothing of the core (only `assertNever`), and sees a request and a
+ * The tracer only watches: it imports nothing of the core (only `assertNever` and
+ * the colour palette), and sees a request and a
  * resource through the few fields it prints, so any module may report to it.
  * Tests: `test/trace.test.ts`.
  */
 
 import { assertNever } from './errors.ts';
+import { palette } from './plumbing/colors.ts';
 
 /** What a tracer reads of a request. A `Request` has all of it. */
 export interface TracedRequest {
@@ -153,9 +155,4 @@ export function formatTrace(events: readonly TraceEvent[], options: FormatOption
 
 function show(segments: readonly string[]): string {
   return `[${segments.map((s) => JSON.stringify(s)).join(', ')}]`;
-}
-
-function palette(on: boolean) {
-  const wrap = (code: string) => (text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
-  return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
 }

@@ -18,6 +18,7 @@ import { Site } from '../../lib/site.ts';
 import { router } from './fixtures/apps.ts';
 import { findNginx, freePort, startNginx, type RunningNginx } from './nginx.ts';
 import { fixture, runScript, send, WatchedLogger } from './support.ts';
+import { requires } from '../support/programs.ts';
 
 /** What is compared: what the application decided, not what each server adds (Date, Server, framing). */
 interface Answer {
@@ -73,7 +74,8 @@ describe('the same application through every gateway', () => {
   const pool = new ThreadPool({ minThreads: 2, maxThreads: 2 });
   const logger = new WatchedLogger();
   const app = fixture('router');
-  const nginxBinary = findNginx();
+  const nginxProgram = requires('nginx', { find: findNginx });
+  const nginxBinary = nginxProgram.path;
   let site: Site;
   let siteUrl: string;
   let simple: SimpleServer;
@@ -145,13 +147,11 @@ describe('the same application through every gateway', () => {
       expect(await overHttp(simple.url, probe)).toEqual(expected.get(probe));
     });
 
-    it.skipIf(nginxBinary === null && process.env.CI !== 'true')(`nginx over SCGI answers ${title} identically`, async () => {
-      expect(nginx, 'nginx is not installed (apt-get install nginx-light); CI must have it').not.toBeNull();
+    nginxProgram.it(`nginx over SCGI answers ${title} identically`, async () => {
       expect(await overHttp(`http://127.0.0.1:${ports.scgiHttp}/`, probe)).toEqual(expected.get(probe));
     });
 
-    it.skipIf(nginxBinary === null && process.env.CI !== 'true')(`nginx over FastCGI answers ${title} identically`, async () => {
-      expect(nginx, 'nginx is not installed (apt-get install nginx-light); CI must have it').not.toBeNull();
+    nginxProgram.it(`nginx over FastCGI answers ${title} identically`, async () => {
       expect(await overHttp(`http://127.0.0.1:${ports.fastcgiHttp}/`, probe)).toEqual(expected.get(probe));
     });
   }

@@ -10,6 +10,7 @@ import { appRef } from '../../lib/gateway/loader.ts';
 import type { CallSink } from '../../lib/gateway/call.ts';
 import type { AppRef, Header } from '../../lib/gateway/spec.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { within } from '../support/within.ts';
 
 export const FIXTURES = new URL('./fixtures/apps.ts', import.meta.url);
 
@@ -140,9 +141,13 @@ export class WatchedLogger extends Watched implements Logger {
     this.changed();
   }
 
-  /** Resolve once a message containing `text` was logged. */
-  sees(text: string): Promise<void> {
-    return this.until(() => this.messages.some((m) => m.message.includes(text)));
+  /**
+   * Resolve once a message containing `text` was logged; reject after `ms` with what the
+   * log holds, so a missing line fails in seconds and says why.
+   */
+  sees(text: string, ms = 5_000): Promise<void> {
+    return within(this.until(() => this.has(text)), ms, `the log to show "${text}"`,
+      () => this.messages.map((m) => `  [${m.level}] ${m.message}`).join('\n'));
   }
 
   has(text: string): boolean {
