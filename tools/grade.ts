@@ -12,6 +12,7 @@ import { listExercises, type Exercise } from './workbook/catalog.ts';
 import { pickExercise, workbookRoot } from './workbook/cli.ts';
 import { palette, wantsColor } from './workbook/colors.ts';
 import { loadProgress, progressOf, saveProgress, withGrade } from './workbook/progress.ts';
+import { onStop } from './workbook/stopping.ts';
 import { gradeExercises } from './grading/grader.ts';
 import { formatReport, type ExerciseGrade } from './grading/report.ts';
 
@@ -89,12 +90,12 @@ function watchAndGrade(root: string, exercises: readonly Exercise[], allDetails:
     }));
   announce();
   return new Promise((resolve) => {
-    const stop = () => {
+    // Listening once: a second Ctrl-C, during a grade, then ends the process at once.
+    const stopListening = onStop(() => {
+      stopListening();
       for (const w of watchers) w.close();
       clearTimeout(timer);
       resolve(0); // Ctrl-C is how watching ends, not a failure (npm would print an error for 1)
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    });
   });
 }

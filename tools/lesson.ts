@@ -11,14 +11,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { EventTracer, formatTrace } from '../lib/trace.ts';
 import type { Site, SiteOptions } from '../lib/site.ts';
+import type { EventTracer } from '../lib/trace.ts';
 import { curlFor, type LessonExample, type Try } from '../lessons/lesson.ts';
 import { runCommand, type CommandLine } from './workbook/args.ts';
 import { describeItems, findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
 import { UsageError, workbookRoot } from './workbook/cli.ts';
 import { palette, wantsColor } from './workbook/colors.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
+import { onStop } from './workbook/stopping.ts';
 import { formatTable } from './workbook/table.ts';
 
 const COMMAND_LINE: CommandLine<'trace'> = {
@@ -70,7 +71,7 @@ async function runLesson(lesson: Lesson, trace: boolean): Promise<void> {
     throw new UsageError(`Lesson ${lesson.number} runs ${missing.map((n) => n.program).join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed.\n` +
       missing.map((n) => `  ${n.program}: ${n.install}`).join('\n'));
   }
-  const options: SiteOptions = trace ? { tracer: printingTracer() } : {};
+  const options: SiteOptions = trace ? { tracer: await printingTracer() } : {};
   const site = await example.createSite(options);
   let url: string;
   try {
@@ -109,7 +110,8 @@ async function loadExample(lesson: Lesson): Promise<LessonExample> {
 }
 
 /** A tracer that prints each request's walk when the request ends. */
-function printingTracer(): EventTracer {
+async function printingTracer(): Promise<EventTracer> {
+  const { EventTracer, formatTrace } = await import('../lib/trace.ts'); // only --trace needs it
   const color = wantsColor(process.stdout);
   return new EventTracer((events) => process.stdout.write(`\n${formatTrace(events, { color })}\n`));
 }
@@ -128,20 +130,19 @@ function formatTries(tries: readonly Try[], url: string, lesson: Lesson, trace: 
 }
 
 /**
- * Close the Site on Ctrl-C (SIGINT) or SIGTERM, then exit 0: stopping is the normal end
- * of a lesson server, not a failure. Closing lets requests in flight finish; a second
- * Ctrl-C stops at once.
+ * Close the Site on Ctrl-C (SIGINT), SIGTERM or SIGHUP, or when the npm that started
+ * this runner is gone (see stopping.ts), then exit 0: stopping is the normal end of a
+ * lesson server, not a failure. Closing frees the port at once and lets requests in
+ * flight finish; a second Ctrl-C stops at once.
  */
 function stopOnSignals(site: Site): void {
   let stopping = false;
-  const stop = () => {
+  onStop(() => {
     if (stopping) process.exit(0);
     stopping = true;
     site.close().then(() => process.exit(0), (error: unknown) => {
       console.error(error);
       process.exit(1);
     });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  });
 }

@@ -15,8 +15,8 @@ beforeAll(() => {
 afterAll(() => workbook.remove());
 
 describe('typeCheck', () => {
-  it('reports a type error with its file, line, column, code and message', () => {
-    const [problem, ...rest] = typeCheck([`${workbook.root}/exercises/01-x/page.ts`, `${workbook.root}/exercises/01-x/fine.ts`]);
+  it('reports a type error with its file, line, column, code and message', async () => {
+    const [problem, ...rest] = await typeCheck([`${workbook.root}/exercises/01-x/page.ts`, `${workbook.root}/exercises/01-x/fine.ts`]);
     expect(rest).toEqual([]);
     expect(problem).toMatchObject({ file: `${workbook.root}/exercises/01-x/page.ts`, line: 3, column: 12, code: 2416 });
     expect(formatTypeProblem(problem!, workbook.root)).toBe(
@@ -24,7 +24,7 @@ describe('typeCheck', () => {
       "      Type 'number' is not assignable to type 'boolean'.");
   });
 
-  it('checks nothing when given no files', () => {
-    expect(typeCheck([])).toEqual([]);
+  it('checks nothing when given no files', async () => {
+    expect(await typeCheck([])).toEqual([]);
   });
 });

@@ -40,8 +40,11 @@ export interface Verdict {
  * tests keep to their own objects (they build their own resources and Sites).
  */
 export async function checkExercises(root: string, exercises: readonly Exercise[], options: { isolate?: boolean } = {}): Promise<Verdict[]> {
-  const typeProblems = typeProblemsByExercise(root, exercises);
-  const results = await runGradedTests({ root, exercises, subjects: ['solution', 'exercise'], isolate: options.isolate ?? true });
+  // The type-check runs in a worker thread meanwhile (see typecheck.ts).
+  const [typeProblems, results] = await Promise.all([
+    typeProblemsByExercise(root, exercises),
+    runGradedTests({ root, exercises, subjects: ['solution', 'exercise'], isolate: options.isolate ?? true }),
+  ]);
   return exercises.map((exercise) => {
     const solution = results.get('solution')!.get(exercise.name)!;
     const starter = results.get('exercise')!.get(exercise.name)!;
@@ -89,9 +92,9 @@ export function starterProblems(tally: Tally): Problem[] {
 }
 
 /** Type-check every exercise's starter, tests and solution in one program. */
-function typeProblemsByExercise(root: string, exercises: readonly Exercise[]): Map<string, Problem[]> {
+async function typeProblemsByExercise(root: string, exercises: readonly Exercise[]): Promise<Map<string, Problem[]>> {
   const solutionFiles = (e: Exercise) => e.starterFiles.map((f) => join(e.solutionDir, basename(f))).filter((f) => existsSync(f));
-  const problems = typeCheck(exercises.flatMap((e) => [...e.starterFiles, ...e.testFiles, ...solutionFiles(e)]));
+  const problems = await typeCheck(exercises.flatMap((e) => [...e.starterFiles, ...e.testFiles, ...solutionFiles(e)]));
   const byExercise = new Map<string, Problem[]>();
   for (const exercise of exercises) {
     const own = problems.filter((p) => p.file.startsWith(exercise.dir + sep) || p.file.startsWith(exercise.solutionDir + sep));

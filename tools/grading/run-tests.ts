@@ -9,12 +9,20 @@
  * `subject.ts`). Tests: `test/tools/grade.test.ts`, `test/tools/verify.test.ts`.
  */
 import { basename, dirname, relative } from 'node:path';
-import { createVitest } from 'vitest/node';
 import type { UserConsoleLog } from 'vitest';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { Exercise } from '../workbook/catalog.ts';
 import { explainError, type ErrorLike, type Failure } from './explain.ts';
-import { GRADED_TEST_LIMITS } from './vitest.config.ts';
+
+/** Where graded tests live, relative to the workbook root. */
+export const GRADED_TESTS = 'exercises/*/*.test.ts';
+
+/**
+ * Time limits. A graded test that never ends almost always means the code under test
+ * never finished its response, and the learner should hear so within seconds; the
+ * limit still leaves room for a loaded two-core machine.
+ */
+export const GRADED_TEST_LIMITS = { testTimeout: 8_000, hookTimeout: 15_000 } as const;
 
 /** Which copy of the files under test a run loads. */
 export type Subject = 'exercise' | 'solution';
@@ -45,6 +53,8 @@ export interface RunOptions {
    * letting one file's global changes reach the next. @default true
    */
   readonly isolate?: boolean;
+  /** Aborting it cancels the run: what has not finished yet is left out of the tallies. */
+  readonly signal?: AbortSignal;
 }
 
 /** Run the graded tests of `exercises` against each subject, in one Vitest run. */
@@ -63,6 +73,9 @@ export async function runGradedTests(options: RunOptions): Promise<Results> {
     },
   };
   const include = withTests.map((e) => `${relative(options.root, e.dir).split('\\').join('/')}/*.test.ts`);
+  // Loaded here rather than at the top: Vitest (and Vite under it) takes most of a
+  // second to load, which a command that only prints its help or a usage error need not pay.
+  const { createVitest } = await import('vitest/node');
   const vitest = await createVitest('test', {
     config: false,
     root: options.root,
@@ -72,12 +85,15 @@ export async function runGradedTests(options: RunOptions): Promise<Results> {
       test: { name: subject, include, env: { LOOM_SUBJECT: subject }, isolate: options.isolate ?? true, ...GRADED_TEST_LIMITS },
     })),
   });
+  const cancel = () => void vitest.cancelCurrentRun('test-failure');
+  options.signal?.addEventListener('abort', cancel, { once: true });
   try {
-    const run = await vitest.start();
+    const run = options.signal?.aborted === true ? { testModules: [], unhandledErrors: [] } : await vitest.start();
     const context: Context = { root: options.root, color: options.color === true, logs };
     for (const module of run.testModules) tallyModule(results, module, context);
     for (const error of run.unhandledErrors) tallyUnhandled(results, error, context);
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     await vitest.close();
   }
   return results;

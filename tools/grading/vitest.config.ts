@@ -9,17 +9,8 @@
  * Set `LOOM_SUBJECT=solution` to run them against the reference solutions instead.
  */
 import { defineConfig } from 'vitest/config';
+import { GRADED_TEST_LIMITS, GRADED_TESTS } from './run-tests.ts';
 import { ROOT } from './subject.ts';
-
-/** Where graded tests live, relative to the workbook root. */
-export const GRADED_TESTS = 'exercises/*/*.test.ts';
-
-/**
- * Time limits. A graded test that never ends almost always means the code under test
- * never finished its response, and the learner should hear so within seconds; the
- * limit still leaves room for a loaded two-core machine.
- */
-export const GRADED_TEST_LIMITS = { testTimeout: 8_000, hookTimeout: 15_000 } as const;
 
 export default defineConfig({
   test: {
