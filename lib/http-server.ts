@@ -85,17 +85,29 @@ export function answerClientError(error: ParserError, socket: Socket, settings: 
   if (answered.has(socket)) return;
   answered.add(socket);
   const refusal = refusalFor(error, settings.timeouts);
-  const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage != null; // Node's own field: the response in progress
   if (refusal === null || !socket.writable || socket.destroyed) {
     socket.destroy();
     return;
   }
-  if (busy) {
+  if (carriesAnotherAnswer(socket)) {
     socket.destroySoon(); // let what the response wrote go out, then close
     return;
   }
   socket.write(refusalBytes(refusal, settings));
   socket.destroySoon();
+}
+
+/**
+ * True when the socket carries a response that a refusal written now would land in or
+ * before: one whose headers went out, or one to an earlier, complete request (pipelined).
+ * A response Node made for the very request whose body failed to parse has sent nothing
+ * (the Site reads a body before it answers), so the refusal is that request's answer.
+ * `_httpMessage` is Node's own field for the response in progress.
+ */
+function carriesAnotherAnswer(socket: Socket): boolean {
+  const res = (socket as Socket & { _httpMessage?: { headersSent?: boolean; req?: { complete?: boolean } } | null })._httpMessage;
+  if (res === null || res === undefined) return false;
+  return res.headersSent === true || res.req?.complete !== false;
 }
 
 /** A status and the sentence that explains it. */

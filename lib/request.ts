@@ -31,7 +31,7 @@
 import { parse as parseCookieHeader } from 'cookie';
 import { LoomError } from './errors.ts';
 import { Headers } from './plumbing/headers.ts';
-import { datetimeToString, hostFromHeader, statusPhrase, stringToDatetime } from './plumbing/http.ts';
+import { datetimeToString, hostFromHeader, sanitizeHeaderValue, statusPhrase, stringToDatetime } from './plumbing/http.ts';
 import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
@@ -455,7 +455,7 @@ export class Request {
       }
       cookie += `; SameSite=${same}`;
     }
-    this.cookies.push(cookie);
+    this.cookies.push(sanitizeHeaderValue(cookie));
   }
 
   // #region request-conditional

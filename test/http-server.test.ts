@@ -91,11 +91,12 @@ describe('answerClientError', () => {
   const settings = { timeouts: timeoutsFrom({}, 60), serverHeader: 'Loom/test', clock: new FakeClock(0) };
 
   /** A socket that records what was written to it. */
-  function fakeSocket(state: { writable: boolean; destroyed: boolean; busy: boolean }): net.Socket & { written: string[]; ended: string[] } {
+  function fakeSocket(state: { writable: boolean; destroyed: boolean; busy: boolean | 'own' }): net.Socket & { written: string[]; ended: string[] } {
     const written: string[] = [];
     const ended: string[] = [];
     const socket = {
-      writable: state.writable, destroyed: state.destroyed, _httpMessage: state.busy ? {} : null, written, ended,
+      writable: state.writable, destroyed: state.destroyed, written, ended,
+      _httpMessage: state.busy === 'own' ? { headersSent: false, req: { complete: false } } : state.busy ? { headersSent: false, req: { complete: true } } : null,
       write: (data: Buffer) => written.push(data.toString()),
       destroySoon: () => ended.push('soon'),
       destroy: () => ended.push('now'),
@@ -113,10 +114,17 @@ describe('answerClientError', () => {
     }
   });
 
-  it('writes nothing into a response in progress, and closes once it is sent', () => {
+  it('writes nothing into a response in progress (to an earlier, pipelined request), and closes once it is sent', () => {
     const socket = fakeSocket({ writable: true, destroyed: false, busy: true });
     answerClientError(methodError, socket, settings);
     expect(socket.written).toEqual([]);
+    expect(socket.ended).toEqual(['soon']);
+  });
+
+  it('answers the request whose body failed to parse, though Node made it a response already', () => {
+    const socket = fakeSocket({ writable: true, destroyed: false, busy: 'own' });
+    answerClientError(methodError, socket, settings);
+    expect(socket.written).toHaveLength(1);
     expect(socket.ended).toEqual(['soon']);
   });
 

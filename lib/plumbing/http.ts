@@ -113,10 +113,19 @@ export function canonicalHeaderName(name: string): string {
 // #endregion http-header-names
 
 /**
- * Make a header value safe to send: CR and LF become spaces, so a value taken from a
- * client can never start a new header line (response splitting). Twisted's `Headers`
- * does the same.
+ * Make a header value safe to send. CR and LF become spaces, so a value taken from a
+ * client can never start a new header line (response splitting), as Twisted's `Headers`
+ * does; other control characters (NUL, ESC, DEL) become spaces too. A character above
+ * U+00FF goes out as its UTF-8 bytes: Node writes header values byte per character and
+ * throws on anything it cannot (ERR_INVALID_CHAR), which, thrown while a response is
+ * sent, would end the whole process: `?next=%C4%8D` echoed into a Location header was
+ * enough to crash a server.
  */
 export function sanitizeHeaderValue(value: string): string {
-  return /[\r\n]/.test(value) ? value.replace(/\r\n|\r|\n/g, ' ') : value;
+  if (!UNSENDABLE.test(value)) return value; // the common case: nothing to change, no copy
+  return value.replace(/\r\n/g, ' ').replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ')
+    .replace(/[^\x00-\xff]+/g, (wide) => Buffer.from(wide, 'utf8').toString('latin1'));
 }
+
+/** What Node refuses in a header value (its `checkInvalidHeaderChar`), or Loom turns into a space. */
+const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/;

@@ -61,3 +61,16 @@ describe('hostFromHeader', () => {
     expect(hostFromHeader('[::1')).toBe('::1');
   });
 });
+
+describe('sanitizeHeaderValue (security)', () => {
+  it('turns CR, LF and other control characters into spaces, keeping tabs', () => {
+    expect(sanitizeHeaderValue('a\r\nX-Injected: 1')).toBe('a X-Injected: 1');
+    expect(sanitizeHeaderValue('a\0b\x1bc\x7fd\te')).toBe('a b c d\te');
+  });
+
+  it('sends a character above U+00FF as its UTF-8 bytes, which Node would refuse and crash on', () => {
+    expect(sanitizeHeaderValue('\u010d')).toBe('\u00c4\u008d'); // U+010D is C4 8D in UTF-8
+    expect(Buffer.from(sanitizeHeaderValue('/\u010d\u010a'), 'latin1').toString('utf8')).toBe('/\u010d\u010a');
+    expect(sanitizeHeaderValue('plain ascii, latin-1 \u00e9')).toBe('plain ascii, latin-1 \u00e9');
+  });
+});
