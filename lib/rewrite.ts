@@ -28,7 +28,7 @@
  *   can never match, and `alias("", …)` matches only `/`).
  * `request.uri` keeps what the client sent, as in Twisted, so the access log shows the
  * URL that was asked for; `request.path` is rebuilt from the rewritten segments.
- * Tests: `test/rewrite.test.ts`. Lesson 29 (rewriting-urls, not written yet).
+ * Tests: `test/rewrite.test.ts`. Lesson 29 (rewriting-urls).
  */
 
 import { LoomError } from './errors.ts';
@@ -44,7 +44,6 @@ import { Resource, getChildForRequest, type IResource, type RenderResult } from 
  */
 export type RewriteRule = (request: Request) => void;
 
-// #region rewrite-resource
 /**
  * A resource that rewrites the path below it, then lets `resource` answer as if the
  * request had asked for the rewritten path. Put it where the rewriting should start:
@@ -99,6 +98,7 @@ export class RewriterResource extends Resource {
   }
   // #endregion rewrite-get-child
 
+  // #region rewrite-render
   /**
    * Called when the path ends at the rewriter itself (mounted at `/old`, asked for
    * `/old`). The rules still run; if they leave segments to walk, the walk carries on
@@ -109,6 +109,7 @@ export class RewriterResource extends Resource {
     const target = request.postpath.length > 0 ? getChildForRequest(this.resource, request) : this.resource;
     return target.render(request);
   }
+  // #endregion rewrite-render
 
   // #region rewrite-run-rules
   /**
@@ -133,7 +134,6 @@ export class RewriterResource extends Resource {
   }
   // #endregion rewrite-run-rules
 }
-// #endregion rewrite-resource
 
 // #region rewrite-tilde-to-users
 /**
