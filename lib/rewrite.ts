@@ -25,7 +25,9 @@
  *   and the walk then carries on from the wrapped resource (Twisted renders it as is);
  * - `alias` accepts a leading `/` and an empty `sourcePath` (the root), and refuses an
  *   empty `aliasPath` with `LOOM_ERR_INVALID_ARGUMENT` (Twisted's `alias("/x", …)`
- *   can never match, and `alias("", …)` matches only `/`).
+ *   can never match, and `alias("", …)` matches only `/`);
+ * - a rule that throws or returns a Promise is answered 500 with `LOOM_ERR_REWRITE_RULE`,
+ *   naming the rule, because a Promise's change would come after the walk.
  * `request.uri` keeps what the client sent, as in Twisted, so the access log shows the
  * URL that was asked for; `request.path` is rebuilt from the rewritten segments.
  * Tests: `test/rewrite.test.ts`. Lesson 29 (rewriting-urls).
@@ -38,8 +40,9 @@ import { Resource, getChildForRequest, type IResource, type RenderResult } from 
 
 /**
  * A rewrite rule: a function that may change `request.postpath` (and anything else on
- * the request) before the walk goes on. It returns nothing; a rule that does not apply
- * leaves the request alone. After changing the path, a rule should call
+ * the request) before the walk goes on. It returns nothing, and must not be `async`:
+ * rules run during traversal, which does not wait. A rule that does not apply leaves
+ * the request alone. After changing the path, a rule should call
  * {@link setPathFromSegments} so that `request.path` agrees with the segments.
  */
 export type RewriteRule = (request: Request) => void;
@@ -119,10 +122,7 @@ export class RewriterResource extends Resource {
    */
   rewrite(request: Request): void {
     const walked = request.postpath;
-    for (const rule of this.rewriteRules) {
-      // A rule that throws is the application's error: the Site answers 500 and logs it.
-      rule(request);
-    }
+    for (const rule of this.rewriteRules) runRule(rule, request);
     if (request.postpath !== walked) {
       const given: unknown = request.postpath;
       if (!Array.isArray(given) || !given.every((s) => typeof s === 'string')) {
@@ -192,6 +192,32 @@ export function setPathFromSegments(request: Request): void {
   request.path = `/${[...request.prepath, ...request.postpath].map(quoteSegment).join('/')}`;
 }
 // #endregion rewrite-set-path
+
+/**
+ * Call one rule. A rule that throws, or that returns a Promise, is answered with a 500
+ * (`LOOM_ERR_REWRITE_RULE`) that names the rule and the request; the rule's own error is
+ * the `cause`, logged by the Site. A Promise is refused because traversal does not wait:
+ * its change would come too late, and its rejection would be one nobody handles, which
+ * ends a Node process.
+ */
+function runRule(rule: RewriteRule, request: Request): void {
+  let result: unknown;
+  try {
+    result = rule(request);
+  } catch (error) {
+    throw new LoomError('LOOM_ERR_REWRITE_RULE', `The rewrite rule ${nameOf(rule)} threw for ${request.method} ${request.uri}.`, { status: 500, cause: error });
+  }
+  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+    // Handled here, so that its rejection, if it comes, cannot end the process.
+    void Promise.resolve(result).catch(() => undefined);
+    throw new LoomError('LOOM_ERR_REWRITE_RULE', `The rewrite rule ${nameOf(rule)} returned a Promise for ${request.method} ${request.uri}. Rules run during traversal, which does not wait: change request.postpath before returning, without await.`, { status: 500 });
+  }
+}
+
+/** A rule's function name, for messages: `aliasRule`, `tildeToUsers`, or `(anonymous)`. */
+function nameOf(rule: RewriteRule): string {
+  return rule.name === '' ? '(anonymous)' : rule.name;
+}
 
 /** `'/manual/v2'` → `['manual', 'v2']`; `''` and `'/'` → `[]`; `'docs/'` → `['docs', '']`. */
 function segmentsOf(path: string, what: string): string[] {

@@ -255,6 +255,39 @@ describe('RewriterResource', () => {
     expect(site.logger.messages.some((m) => m.level === 'error')).toBe(true);
   });
 
+  it('answers 500 with LOOM_ERR_REWRITE_RULE naming the rule, the thrown error as its cause', () => {
+    const broken = function brokenRule(): void { throw new Error('rule broke'); };
+    const req = walked([], ['about']);
+    try {
+      getChildForRequest(new RewriterResource(tree(), broken), req);
+      expect.unreachable();
+    } catch (error) {
+      expect(isLoomError(error) && error.code).toBe('LOOM_ERR_REWRITE_RULE');
+      expect((error as Error).message).toContain('brokenRule');
+      expect((error as Error & { status?: number }).status).toBe(500);
+      expect(((error as Error).cause as Error).message).toBe('rule broke');
+    }
+  });
+
+  it('answers 500 for an async rule, whose change would come after the walk, and never leaves its rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => { unhandled.push(reason); };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const late: RewriteRule = async () => { throw new Error('too late'); };
+      const site = testSite(new RewriterResource(tree(), late));
+      const response = await request(site, { uri: '/about' });
+      expect(response.code).toBe(500);
+      const logged = site.logger.messages.find((m) => m.level === 'error');
+      expect(isLoomError(logged?.error) && logged.error.code).toBe('LOOM_ERR_REWRITE_RULE');
+      // Let any unhandled rejection surface before looking.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('answers 500 when a rule sets postpath to something that is not a list of segments', async () => {
     const site = testSite(new RewriterResource(tree(), (req) => { req.postpath = 'about' as unknown as string[]; }));
     expect((await request(site, { uri: '/about' })).code).toBe(500);
