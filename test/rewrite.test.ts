@@ -5,12 +5,16 @@
  * so each one states the behaviour Twisted intends (on Python 3 Twisted's rules never
  * match: see the module comment).
  */
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isLoomError } from '../lib/errors.ts';
 import { Resource, getChildForRequest } from '../lib/resource.ts';
 import type { Request } from '../lib/request.ts';
 import { RewriterResource, alias, setPathFromSegments, tildeToUsers, type RewriteRule } from '../lib/rewrite.ts';
 import { makeRequest, request, testSite } from '../lib/testing.ts';
+import { File } from '../lib/static/index.ts';
 
 /** Answers with what the walk left on the request, as JSON. A leaf unless told otherwise. */
 class Echo extends Resource {
@@ -309,5 +313,28 @@ describe('RewriterResource', () => {
 
   it('refuses to wrap something that is not a resource', () => {
     expect(() => new RewriterResource(null as unknown as Resource)).toThrow(/needs the resource to wrap/);
+  });
+});
+
+describe('tildeToUsers in front of File, security', () => {
+  // A served folder with users/alice/cv.txt inside it, and secret.txt one level above it.
+  const top = mkdtempSync(join(tmpdir(), 'loom-rewrite-'));
+  const served = join(top, 'site');
+  mkdirSync(join(served, 'users', 'alice'), { recursive: true });
+  writeFileSync(join(served, 'users', 'alice', 'cv.txt'), 'alice cv');
+  writeFileSync(join(top, 'secret.txt'), 'secret');
+  afterAll(() => rmSync(top, { recursive: true, force: true }));
+
+  it('serves /~alice/cv.txt from users/alice/cv.txt', async () => {
+    const response = await request(testSite(new RewriterResource(new File(served), tildeToUsers)), { uri: '/~alice/cv.txt' });
+    expect({ code: response.code, text: response.text }).toEqual({ code: 200, text: 'alice cv' });
+  });
+
+  it('never leaves the served folder through a user name of .. or one with an encoded slash', async () => {
+    for (const uri of ['/~../../secret.txt', '/~..%2F..%2Fsecret.txt', '/~..%2F..%2F/secret.txt', '/~%2E%2E/%2E%2E/secret.txt']) {
+      const response = await request(testSite(new RewriterResource(new File(served), tildeToUsers)), { uri });
+      expect(response.code, uri).toBe(404);
+      expect(response.text, uri).not.toContain('secret');
+    }
   });
 });
