@@ -15,9 +15,10 @@ import type { Site, SiteOptions } from '../lib/site.ts';
 import type { EventTracer } from '../lib/trace.ts';
 import { curlFor, type LessonExample, type Try } from '../lessons/lesson.ts';
 import { runCommand, type CommandLine } from './workbook/args.ts';
-import { describeItems, findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
+import { findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
 import { UsageError, workbookRoot } from './workbook/cli.ts';
 import { palette, wantsColor } from './workbook/colors.ts';
+import { missingLessonMessage } from './workbook/plan.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
 import { onStop } from './workbook/stopping.ts';
 import { formatTable } from './workbook/table.ts';
@@ -39,7 +40,7 @@ runCommand(COMMAND_LINE, async ({ flags, args }) => {
   }
   const lesson = findItem(lessons, args[0]!);
   if (lesson === undefined) {
-    throw new UsageError(`There is no lesson ${args[0]}. The lessons are: ${describeItems(lessons)}.\n(npm run lesson lists them with their titles.)`);
+    throw new UsageError(missingLessonMessage(root, args[0]!));
   }
   await runLesson(lesson, flags.trace);
 });
