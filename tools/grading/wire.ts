@@ -43,7 +43,7 @@ function findProblems(response: TestResponse, expected: Expected): string[] {
     if (got !== value) problems.push(value === undefined ? `expected no ${name} header, got "${got}"` : `expected header ${name}: "${value}", got ${got === undefined ? 'no such header' : `"${got}"`}`);
   }
   if (expected.body !== undefined && response.text !== expected.body) {
-    problems.push(`expected the body to be exactly:\n${indent(expected.body)}\n${markDifference(expected.body, response.text)}`);
+    problems.push(`expected the body to be exactly:\n${indent(clip(expected.body))}\n${markDifference(expected.body, response.text)}`);
   }
   for (const part of list(expected.bodyIncludes)) {
     if (!response.text.includes(part)) problems.push(`expected the body to contain ${JSON.stringify(part)}`);
@@ -90,8 +90,28 @@ function list(v: string | readonly string[] | undefined): readonly string[] {
   return v === undefined ? [] : typeof v === 'string' ? [v] : v;
 }
 
-function clip(text: string): string {
-  return text.length > 2000 ? `${text.slice(0, 2000)}\n… (${text.length - 2000} more characters)` : text;
+/** Lines of a body shown before and after the part a transcript leaves out. */
+const HEAD_LINES = 8;
+const TAIL_LINES = 2;
+/** Characters of a body shown at most, for bodies of few but long lines. */
+const MAX_CHARACTERS = 1200;
+
+/**
+ * A long body with its middle left out, so that the problems under the transcript stay in
+ * sight: the first lines, a line saying how much is missing, the last lines.
+ */
+export function clip(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length > HEAD_LINES + TAIL_LINES + 1) {
+    const left = lines.slice(HEAD_LINES, lines.length - TAIL_LINES);
+    const shown = [...lines.slice(0, HEAD_LINES), `… (${left.length} lines, ${left.join('\n').length} characters, left out)`, ...lines.slice(-TAIL_LINES)].join('\n');
+    return shown.length > MAX_CHARACTERS * 1.5 ? clipCharacters(text) : shown;
+  }
+  return clipCharacters(text);
+}
+
+function clipCharacters(text: string): string {
+  return text.length > MAX_CHARACTERS ? `${text.slice(0, MAX_CHARACTERS)}\n… (${text.length - MAX_CHARACTERS} more characters)` : text;
 }
 
 function indent(text: string, prefix = '    '): string {
