@@ -8,6 +8,7 @@
  * expectResponse(response, { code: 200, body: 'Hello, world!' });
  */
 import type { TestResponse } from '../../lib/testing.ts';
+import { formatTrace, type TraceEvent } from '../../lib/trace.ts';
 
 /** What a graded test expects of a response. Only the fields given are checked. */
 export interface Expected {
@@ -71,7 +72,23 @@ export function transcript(response: TestResponse, problems: readonly string[], 
     indent(`${got.join('\n')}\n\n${clip(response.text)}`, '  < '),
     '',
     ...problems.map((p) => `✗ ${p}`),
+    ...walkUnder404(response),
   ].join('\n');
+}
+
+/** For a 404, the walk through the resource tree, which shows where it stopped and why. */
+function walkUnder404(response: TestResponse): string[] {
+  if (response.code !== 404 || response.trace === undefined) return [];
+  return ['', 'The walk through the resource tree (npm run lesson NN -- --trace prints the same):', indent(formatTrace(response.trace), '  '),
+    ...whereItStopped(response.trace)];
+}
+
+/** One line naming the resource that had no child for a segment, when that is what gave the 404. */
+function whereItStopped(trace: readonly TraceEvent[]): string[] {
+  const step = trace.find((e): e is Extract<TraceEvent, { kind: 'child' }> => e.kind === 'child' && e.child.startsWith('ErrorPage'));
+  if (step === undefined) return [];
+  return [`  The walk stopped at ${step.parent}: it has no child named ${JSON.stringify(step.segment)}. A resource that answers ` +
+    'every path below it is a leaf (isLeaf = true); otherwise give it the child with putChild or getChild.'];
 }
 
 /** Show where `actual` first departs from `expected`, with a caret under the spot. */
