@@ -7,7 +7,7 @@
  * [GzipEncoderFactory()])` in `twisted.web.tap`. Loom differs: it offers Brotli too, and
  * the wrapper reaches the whole tree, not just the root page (lib/encoding/wrapper.ts).
  * Off by default, as in twistd: compressing secrets beside text an attacker chooses
- * leaks them over TLS (BREACH; lesson 21, not written yet), so it is a choice to make, not a default.
+ * leaks them over TLS (BREACH, lesson 21), so it is a choice to make, not a default.
  * Tests: `test/app/compress.test.ts`.
  */
 

@@ -5,7 +5,7 @@
  * `encoders.ts`, and the channel that does the compressing in `channel.ts`.
  *
  * Twisted counterpart: `twisted.web.resource.EncodingResourceWrapper` and
- * `twisted.web.server.GzipEncoderFactory` (howto: "Request encoders"). Lesson 21 (not written yet).
+ * `twisted.web.server.GzipEncoderFactory` (howto: "Request encoders"). Lesson 21.
  */
 
 export { EncodingResourceWrapper, DEFAULT_MIN_LENGTH, type EncodingOptions } from './wrapper.ts';

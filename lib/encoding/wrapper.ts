@@ -13,7 +13,7 @@
  * children traversal finds under the wrapper are wrapped too, so wrapping a tree's root
  * compresses the whole tree (Twisted's wrapper hands back its resource's children bare,
  * so `twistd web --compress` compresses the root page and nothing under it).
- * Tests: `test/encoding/wrapper.test.ts`; lesson 21 teaches it (not written yet).
+ * Tests: `test/encoding/wrapper.test.ts`; lesson 21 teaches it.
  */
 
 import type { IResource, RenderResult } from '../iweb.ts';
