@@ -313,7 +313,7 @@ export interface WebRoot {
 export async function buildWebRoot(config: WebConfig): Promise<WebRoot> {
   const root = await rootOf(config);
   const headed = config.headers.length === 0 ? root.resource : new AddHeadersResource(root.resource, config.headers);
-  return { resource: config.compress ? compressRoot(headed) : headed, stop: root.stop };
+  return { resource: config.compress ? compressRoot(headed, config.root.kind === 'path' ? config.root.file : null) : headed, stop: root.stop };
 }
 
 async function rootOf(config: WebConfig): Promise<WebRoot> {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BrotliEncoderFactory, GzipEncoderFactory } from '../../lib/encoding/encoders.ts';
@@ -6,6 +9,7 @@ import { isLoomError } from '../../lib/errors.ts';
 import type { Request } from '../../lib/request.ts';
 import { Resource } from '../../lib/resource.ts';
 import { Data } from '../../lib/static/data.ts';
+import { File } from '../../lib/static/file.ts';
 import { request, type RequestOptions } from '../../lib/testing.ts';
 import { decoded, ended, prose } from './support.ts';
 
@@ -110,6 +114,36 @@ describe('EncodingResourceWrapper', () => {
       expect.unreachable();
     } catch (error) {
       expect(isLoomError(error) && error.code).toBe('LOOM_ERR_INVALID_ARGUMENT');
+    }
+  });
+});
+
+describe('EncodingResourceWrapper over a cached static File', () => {
+  it('compresses each version of a file once per coding, and again after it changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-encoded-cache-'));
+    try {
+      const path = join(dir, 'site.css');
+      writeFileSync(path, prose(20_000));
+      // An old modification time: the file cache does not keep a file modified a moment ago.
+      utimesSync(path, new Date(2020, 0, 1), new Date(2020, 0, 1));
+      let compressions = 0;
+      class Counting extends GzipEncoderFactory {
+        override encodeWhole(body: Uint8Array): Buffer {
+          compressions++;
+          return super.encodeWhole(body);
+        }
+      }
+      const tree = new EncodingResourceWrapper(new File(dir), [new Counting()]);
+      const fetchCss = async () => decoded((await get(tree, { uri: '/site.css', headers: { 'accept-encoding': 'gzip' } })).channel).toString();
+      for (let i = 0; i < 4; i++) expect(await fetchCss()).toBe(prose(20_000));
+      expect(compressions).toBe(1);
+      writeFileSync(path, prose(30_000));
+      utimesSync(path, new Date(2021, 0, 1), new Date(2021, 0, 1));
+      expect(await fetchCss()).toBe(prose(30_000));
+      expect(await fetchCss()).toBe(prose(30_000));
+      expect(compressions).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
