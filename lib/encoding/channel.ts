@@ -172,6 +172,8 @@ export class EncodingChannel implements Channel {
     });
     stream.on('end', () => out.end());
     stream.on('error', () => out.abort());
+    // A client that left will not drain the connection: free the compressor now, not at GC.
+    out.onClose((lost) => lost && stream.destroy());
     return stream;
   }
 }
