@@ -3,7 +3,7 @@
  * instead of measuring): a fast wrong answer must never make the table.
  */
 import { Agent, request } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { LoadResult } from './load.ts';
 import type { Check } from './scenarios.ts';
 
@@ -42,6 +42,15 @@ export function problemWith(check: Check, answer: Answer, bodies: Bodies, expect
       body = gunzipSync(body);
     } catch (error) {
       return `the gzip body does not decompress: ${(error as Error).message}`;
+    }
+  }
+  if (check.br === true) {
+    const encoding = String(answer.headers['content-encoding'] ?? '');
+    if (encoding !== 'br') return `expected Content-Encoding: br, got "${encoding}"`;
+    try {
+      body = brotliDecompressSync(body);
+    } catch (error) {
+      return `the Brotli body does not decompress: ${(error as Error).message}`;
     }
   }
   if (check.body !== undefined && !body.equals(bodies[check.body])) {

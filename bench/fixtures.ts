@@ -8,6 +8,7 @@
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Bodies } from './check.ts';
 import { HELLO } from './servers/common.ts';
@@ -52,14 +53,29 @@ export function htmlPage(size: number, seed = 7): Buffer {
   return Buffer.from(parts.join('') + ' '.repeat(size - length - end.length) + end);
 }
 
+/** A stylesheet of exactly `size` bytes: rules for numbered classes, as a site's CSS looks. */
+export function stylesheet(size: number): Buffer {
+  const rules: string[] = [];
+  let length = 0;
+  for (let i = 0; length < size - 100; i++) {
+    const rule = `.card-${i} { margin: ${i % 7}px ${i % 5}px; color: #${(0x334455 + i * 97).toString(16).slice(-6)}; display: flex; }\n`;
+    rules.push(rule);
+    length += rule.length;
+  }
+  return Buffer.from(rules.join('') + '/*' + ' '.repeat(size - length - 4) + '*/');
+}
+
 /** Make the fixtures. Readable by everyone: nginx's worker may run as another user. */
 export function makeFixtures(): Fixtures {
   const dir = mkdtempSync(join(tmpdir(), 'loom-bench-'));
   const staticDir = join(dir, 'static');
   mkdirSync(staticDir);
-  const bodies = { hello: Buffer.from(HELLO), '1k': pseudoRandomBytes(1024, 1), '1m': pseudoRandomBytes(1024 * 1024, 2), page: htmlPage(20 * 1024) };
+  const bodies = { hello: Buffer.from(HELLO), '1k': pseudoRandomBytes(1024, 1), '1m': pseudoRandomBytes(1024 * 1024, 2), page: htmlPage(20 * 1024), css: stylesheet(20 * 1024) };
   writeFileSync(join(staticDir, '1k.bin'), bodies['1k']);
   writeFileSync(join(staticDir, '1m.bin'), bodies['1m']);
+  // The stylesheet, and the .gz that nginx's gzip_static serves (made once, at level 9).
+  writeFileSync(join(staticDir, 'site.css'), bodies.css);
+  writeFileSync(join(staticDir, 'site.css.gz'), gzipSync(bodies.css, { level: 9 }));
   const pageFile = join(dir, 'page.html');
   writeFileSync(pageFile, bodies.page);
   for (const path of [dir, staticDir]) chmodSync(path, 0o755);

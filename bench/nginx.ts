@@ -10,6 +10,7 @@
 /** What nginx serves: the static fixtures, or a reverse proxy with or without upstream keep-alive. */
 export type NginxMode =
   | { readonly kind: 'static' }
+  | { readonly kind: 'gzip-static' }
   | { readonly kind: 'proxy'; readonly upstreamKeepAlive: boolean };
 
 export interface NginxSetup {
@@ -59,6 +60,8 @@ function upstream(mode: NginxMode, setup: NginxSetup): string[] {
 
 function location(mode: NginxMode, setup: NginxSetup): string[] {
   if (mode.kind === 'static') return [`    root ${setup.staticDir};`];
+  // Serve name.gz, made ahead of time, to clients that take gzip: no compression per request.
+  if (mode.kind === 'gzip-static') return [`    root ${setup.staticDir};`, '    gzip_static on;', '    types { text/css css; }'];
   return [
     '    location / {',
     '      proxy_pass http://backend;',

@@ -24,9 +24,11 @@ export type Launch =
 export interface Check {
   readonly status: number;
   /** The fixture the body must equal (after gunzip when `gzip`). */
-  readonly body?: 'hello' | '1k' | '1m' | 'page';
+  readonly body?: 'hello' | '1k' | '1m' | 'page' | 'css';
   /** The answer must be gzip-encoded. */
   readonly gzip?: boolean;
+  /** The answer must be Brotli-encoded (`Content-Encoding: br`). */
+  readonly br?: boolean;
   /** The body is a session counter: 1 on the first request, 2 when the cookie is sent back. */
   readonly counter?: boolean;
 }
@@ -138,17 +140,37 @@ const staticFiles: Scenario = {
 const gzip: Scenario = {
   id: 'gzip',
   title: 'gzip of a 20 KiB page',
-  note: "Loom's side runs once lib/ has EncodingResourceWrapper and GzipEncoderFactory.",
+  note: 'Brotli (quality 4, Loom\'s default) is shown beside gzip; the Node peers answer it with their own Brotli defaults, Twisted has none.',
   servers: [
-    { id: 'loom', label: 'Loom EncodingResourceWrapper', launch: node('loom-gzip.ts'), loom: true },
+    { id: 'loom', label: 'Loom EncodingResourceWrapper', launch: node('loom-gzip.ts'), loom: true, cases: ['gzip'] },
+    { id: 'loom-br', label: 'Loom BrotliEncoderFactory', launch: node('loom-gzip.ts', { BENCH_ENCODER: 'br' }), loom: true, cases: ['brotli'] },
     { id: 'fastify', label: '@fastify/compress', launch: node('fastify-gzip.ts') },
     { id: 'express', label: 'express + compression', launch: node('express-gzip.mjs') },
-    { id: 'twisted', label: 'Twisted GzipEncoderFactory', launch: { kind: 'twisted', mode: 'gzip' } },
+    { id: 'twisted', label: 'Twisted GzipEncoderFactory', launch: { kind: 'twisted', mode: 'gzip' }, cases: ['gzip'] },
   ],
   cases: [{
     id: 'gzip', title: 'GET / with Accept-Encoding: gzip → 20 KiB page, gzipped', path: '/',
     headers: { 'accept-encoding': 'gzip' }, check: { status: 200, body: 'page', gzip: true }, reference: 'fastify',
-    targets: [{ server: 'loom', metric: 'rps', atLeast: 1 }],
+    targets: [{ server: 'loom', metric: 'rps', atLeast: 1.3 }, { server: 'loom', metric: 'rps', atLeast: 1.3, vs: 'twisted' }],
+  }, {
+    id: 'brotli', title: 'GET / with Accept-Encoding: br → 20 KiB page, Brotli quality 4', path: '/',
+    headers: { 'accept-encoding': 'br' }, check: { status: 200, body: 'page', br: true }, reference: 'loom-br', targets: [],
+  }],
+};
+
+const gzipStatic: Scenario = {
+  id: 'gzip-static',
+  title: 'A 20 KiB static stylesheet, gzipped',
+  note: "Loom compresses the cached file once and reuses the copy; nginx serves a site.css.gz made ahead of time (gzip_static on); Fastify compresses on every request.",
+  servers: [
+    { id: 'loom', label: 'Loom File + EncodingResourceWrapper (cached)', launch: node('loom-static.ts', { BENCH_COMPRESS: '1' }), loom: true },
+    { id: 'fastify', label: '@fastify/static + @fastify/compress', launch: node('fastify-static.ts', { BENCH_COMPRESS: '1' }) },
+    { id: 'nginx', label: 'nginx gzip_static on', launch: { kind: 'nginx', mode: { kind: 'gzip-static' } } },
+  ],
+  cases: [{
+    id: 'gzip-css', title: 'GET /site.css with Accept-Encoding: gzip → 20 KiB, gzipped', path: '/site.css',
+    headers: { 'accept-encoding': 'gzip' }, check: { status: 200, body: 'css', gzip: true }, reference: 'fastify',
+    targets: [{ server: 'loom', metric: 'rps', atLeast: 3 }, { server: 'loom', metric: 'rps', atLeast: 0.5, vs: 'nginx' }],
   }],
 };
 
@@ -237,7 +259,7 @@ const scaleOut: Scenario = {
 };
 
 /** Every scenario, in the order a full run measures them. */
-export const SCENARIOS: readonly Scenario[] = [hello, staticFiles, gzip, proxy, gateway, sessions, scaleOut];
+export const SCENARIOS: readonly Scenario[] = [hello, staticFiles, gzip, gzipStatic, proxy, gateway, sessions, scaleOut];
 
 /** Every id the command line accepts: scenario ids and case ids. */
 export function knownIds(scenarios: readonly Scenario[] = SCENARIOS): string[] {

@@ -75,6 +75,10 @@ export {
   DEFAULT_PROXY_TIMEOUT, DEFAULT_TUNNEL_PORTS, ForwardProxyResource, ProxyClientFactory, ReverseProxyResource, parseProxyTarget,
   tunnelTarget, upstreamHeaders, type ForwardProxyOptions, type ProxyClientOptions, type TunnelTarget, type UpstreamTarget,
 } from './proxy/index.ts';
+export {
+  BrotliEncoderFactory, DEFAULT_BROTLI_QUALITY, DEFAULT_GZIP_LEVEL, DEFAULT_MIN_LENGTH, EncodingResourceWrapper, GzipEncoderFactory,
+  chooseEncoding, parseAcceptEncoding, type AcceptedCoding, type EncodingOptions, type RequestEncoderFactory,
+} from './encoding/index.ts';
 export { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from './vhost.ts';
 export { RewriterResource, alias, setPathFromSegments, tildeToUsers, type RewriteRule } from './rewrite.ts';
 export {

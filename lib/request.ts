@@ -35,7 +35,7 @@ import { datetimeToString, hostFromHeader, sanitizeHeaderValue, statusPhrase, st
 import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
-import { kCutOff, kFinishWithBody, kNewSession, kPreloadSession, kReject, kRequestFinished, kResolve, kRestoreConnection, kSetForm } from './plumbing/symbols.ts';
+import { kCutOff, kEncodeWith, kFinishWithBody, kNewSession, kPreloadSession, kReject, kRequestFinished, kResolve, kRestoreConnection, kSetForm } from './plumbing/symbols.ts';
 import { quoteSegment, splitPath } from './plumbing/url.ts';
 import { URLPath } from './plumbing/url-path.ts';
 import type { Clock } from './clock.ts';
@@ -151,6 +151,8 @@ export class Request {
   #watchingClose = false;
   // Set when the Site gave up waiting for the response: the resource's writes are dropped.
   #cutOff = false;
+  // An encoder in front of the channel (lib/encoding/), or null to write to the channel itself.
+  #encoder: Channel | null = null;
   // null: the channel says; set when a personal server restores what the front saw.
   #client: Address | null = null;
   #host: Address | null = null;
@@ -523,12 +525,12 @@ export class Request {
     if (this.#state === 'open') this.#sendHeaders();
     if (this.#isBodiless()) return true;
     this.sentLength += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-    return this.channel.write(data);
+    return (this.#encoder ?? this.channel).write(data);
   }
 
   /** Resolves when the outgoing buffer has room again (at once when it already has). */
   waitForDrain(): Promise<void> {
-    return new Promise((resolve) => this.channel.onDrain(resolve));
+    return new Promise((resolve) => (this.#encoder ?? this.channel).onDrain(resolve));
   }
 
   /**
@@ -623,6 +625,15 @@ export class Request {
     this.#abort?.abort(error);
   }
 
+  /**
+   * Send the response through `wrap(channel)` instead of straight to the channel: an
+   * encoder that compresses the body on its way out. Only before the headers are sent.
+   */
+  [kEncodeWith](wrap: (out: Channel) => Channel): void {
+    this.#assertNotStarted('add a content encoder');
+    this.#encoder = wrap(this.#encoder ?? this.channel);
+  }
+
   /** Close the connection after what was written so far, abandoning the response (the client sees it cut short). */
   loseConnection(): void {
     this.channel.abort();
@@ -646,7 +657,7 @@ export class Request {
     if (server !== undefined && !headers.hasHeader('server')) flat.push('Server', server);
     headers.flattenInto(flat);
     for (const cookie of this.cookies) flat.push('Set-Cookie', cookie);
-    this.channel.writeHead(this.code, this.codeMessage ?? statusPhrase(this.code), flat);
+    (this.#encoder ?? this.channel).writeHead(this.code, this.codeMessage ?? statusPhrase(this.code), flat);
   }
   // #endregion request-send-headers
 
@@ -662,12 +673,12 @@ export class Request {
   #endAfterSave(last: Uint8Array | string | undefined): void {
     const saving = this.#saveSession();
     if (saving === undefined) {
-      this.channel.end(last);
+      (this.#encoder ?? this.channel).end(last);
       this.#finished();
       return;
     }
     void saving.then(() => {
-      this.channel.end(last);
+      (this.#encoder ?? this.channel).end(last);
       this.#finished();
     });
   }

@@ -1,15 +1,11 @@
 /**
- * Loom's gzip: the page behind `EncodingResourceWrapper` with a `GzipEncoderFactory`,
- * Twisted's spelling (lesson 21).
+ * Loom's request encoders: the page behind `EncodingResourceWrapper` with a
+ * `GzipEncoderFactory` (Twisted's spelling, lesson 21), or a `BrotliEncoderFactory` at
+ * its default quality when `BENCH_ENCODER=br`.
  */
-import { Resource, Site, type IResource, type Request } from '../../lib/index.ts';
+import { BrotliEncoderFactory, EncodingResourceWrapper, GzipEncoderFactory, Resource, Site, type Request } from '../../lib/index.ts';
 import { announce, benchPort } from './common.ts';
-import { loomExport } from './loom.ts';
 import { PAGE, PAGE_TYPE } from './page.ts';
-
-const EncodingResourceWrapper = loomExport<new (original: IResource, encoders: unknown[]) => IResource>(
-  'EncodingResourceWrapper', 'EncodingResourceWrapper (lib/encoding.ts)');
-const GzipEncoderFactory = loomExport<new () => unknown>('GzipEncoderFactory', 'GzipEncoderFactory (lib/encoding.ts)');
 
 class Page extends Resource {
   override isLeaf = true;
@@ -19,6 +15,7 @@ class Page extends Resource {
   }
 }
 
+const encoder = process.env.BENCH_ENCODER === 'br' ? new BrotliEncoderFactory() : new GzipEncoderFactory();
 const port = benchPort();
-await new Site(new EncodingResourceWrapper(new Page(), [new GzipEncoderFactory()])).listen(`tcp:${port}:interface=127.0.0.1`);
+await new Site(new EncodingResourceWrapper(new Page(), [encoder])).listen(`tcp:${port}:interface=127.0.0.1`);
 announce(port);

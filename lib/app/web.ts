@@ -65,6 +65,7 @@ import type { SessionStore } from '../session/session.ts';
 import { Site, type ListeningPort, type SiteOptions } from '../site.ts';
 import { File, type Processor } from '../static/file.ts';
 import { AddHeadersResource, parseAddedHeader, type AddedHeader } from './add-headers.ts';
+import { compressRoot } from './compress.ts';
 import { construct, loadExport, toProcessor } from './load.ts';
 import { usageError, type CommandSpec } from './options.ts';
 
@@ -114,6 +115,8 @@ export interface WebConfig {
   privkey: string | null;
   /** Headers from `--add-header`, in order. */
   readonly headers: AddedHeader[];
+  /** `--compress`: Brotli or gzip for clients that take it (lib/app/compress.ts). */
+  compress: boolean;
   /** Index names from `--index`; when any are given they replace the File's list. */
   readonly indexes: string[];
   logfile: string | null;
@@ -147,7 +150,7 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
     description: 'Serve a directory (with resource scripts, CGI programs and as-is files), a resource script,\n' +
       'a resource class or a gateway application over HTTP, in the foreground. Ctrl-C stops it.',
     initial: () => ({
-      root: { kind: 'demo' }, listen: [], ports: [], https: null, certificate: null, privkey: null, headers: [],
+      root: { kind: 'demo' }, listen: [], ports: [], https: null, certificate: null, privkey: null, headers: [], compress: false,
       indexes: [], logfile: null, displayTracebacks: false, gatewayThreads: null, limits: {},
       passwd: null, personal: false, sessions: null, logFormat: 'combined', workers: 1, cwd,
     }),
@@ -190,6 +193,8 @@ export function webCommand(cwd: string = process.cwd()): CommandSpec<WebConfig> 
         apply: () => {} },
       { name: 'add-header', value: '"NAME: VALUE"', help: 'Add this header to every response; repeatable.',
         apply: (c, v) => void c.headers.push(parseAddedHeader(v)) },
+      { name: 'compress', help: 'Compress responses (Brotli or gzip) for clients that accept it. Off by default: compressing secrets beside attacker-chosen text leaks them (BREACH).',
+        apply: (c) => void (c.compress = true) },
       { name: 'timeout', value: 'SECONDS', help: 'Close a kept-alive connection idle this long. [default: 60]',
         apply: (c, v) => void (c.limits.timeout = seconds(v, '--timeout', false)) },
       { name: 'headers-timeout', value: 'SECONDS', help: 'Answer 408 when the request headers take longer. [default: 30]',
@@ -304,11 +309,11 @@ export interface WebRoot {
 }
 
 // #region web-build-root
-/** Build the root resource: load `--processor`, `--class` and `--gateway` modules, apply `--index`, wrap it for `--add-header`. */
+/** Build the root resource: load `--processor`, `--class` and `--gateway` modules, apply `--index`, wrap it for `--add-header` and `--compress`. */
 export async function buildWebRoot(config: WebConfig): Promise<WebRoot> {
   const root = await rootOf(config);
-  if (config.headers.length === 0) return root;
-  return { resource: new AddHeadersResource(root.resource, config.headers), stop: root.stop };
+  const headed = config.headers.length === 0 ? root.resource : new AddHeadersResource(root.resource, config.headers);
+  return { resource: config.compress ? compressRoot(headed, config.root.kind === 'path' ? config.root.file : null) : headed, stop: root.stop };
 }
 
 async function rootOf(config: WebConfig): Promise<WebRoot> {

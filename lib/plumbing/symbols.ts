@@ -16,6 +16,8 @@
 
 /** `Request` (lib/request.ts): the renderer's one-call answer, headers and whole body. Used by lib/render.ts. */
 export const kFinishWithBody: unique symbol = Symbol('loom.request.finishWithBody');
+/** `Request`: send the response through an encoding channel in front of the real one. Used by lib/encoding/wrapper.ts. */
+export const kEncodeWith: unique symbol = Symbol('loom.request.encodeWith');
 /** `Request`: the form fields and files parsed from a multipart body. Used by the Site. */
 export const kSetForm: unique symbol = Symbol('loom.request.setForm');
 /** `Request`: the session a remote store loaded before traversal. Used by the Site. */

@@ -25,6 +25,7 @@
  */
 
 import type { Stats } from 'node:fs';
+import { dropCopiesOf, keepCopiesOf } from '../plumbing/encoded-copies.ts';
 import { datetimeToString } from '../plumbing/http.ts';
 import { LoomError } from '../errors.ts';
 
@@ -127,6 +128,7 @@ export class FileCache {
       this.delete(path);
       this.#entries.set(path, entry);
       this.#total += body.length;
+      keepCopiesOf(body); // compressed once per coding while cached (lib/plumbing/encoded-copies.ts)
       this.#evict();
     }
     return entry;
@@ -138,10 +140,12 @@ export class FileCache {
     if (entry === undefined) return;
     this.#entries.delete(path);
     this.#total -= entry.body.length;
+    dropCopiesOf(entry.body);
   }
 
   /** Forget everything. */
   clear(): void {
+    for (const entry of this.#entries.values()) dropCopiesOf(entry.body);
     this.#entries.clear();
     this.#total = 0;
   }

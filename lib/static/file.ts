@@ -48,6 +48,7 @@ import { forbidden, notFound } from '../pages.ts';
 import { Registry } from './registry.ts';
 import { CACHED, type Request } from '../request.ts';
 import { NOT_DONE_YET, Resource, type Body, type IResource, type RenderResult } from '../resource.ts';
+import { findPrecompressed, withSiblingEncodings } from './precompressed.ts';
 import { planRanges, type RangePlan } from './ranges.ts';
 import { redirectTo } from '../util.ts';
 
@@ -101,6 +102,11 @@ export interface FileOptions {
   followSymlinks?: boolean;
   /** Answer 404 for names starting with a dot (except `.well-known`) and leave them out of listings. @default true */
   hideDotfiles?: boolean;
+  /**
+   * Serve `name.br` or `name.gz`, when one exists beside `name`, to clients that accept
+   * that coding (nginx's `gzip_static`; lib/static/precompressed.ts). @default false
+   */
+  precompressed?: boolean;
   /** Files up to its `maxFileSize` are kept here; `null` streams every file from disk. @default a new FileCache */
   cache?: FileCache | null;
 }
@@ -137,6 +143,7 @@ export class File extends Resource {
   forbidden: IResource;
   followSymlinks: boolean;
   hideDotfiles: boolean;
+  precompressed: boolean;
   cache: FileCache | null;
 
   /** The `stat` traversal took of this file, used once by `render` instead of a second one. */
@@ -161,6 +168,7 @@ export class File extends Resource {
     this.forbidden = options.forbidden ?? FORBIDDEN;
     this.followSymlinks = options.followSymlinks ?? false;
     this.hideDotfiles = options.hideDotfiles ?? true;
+    this.precompressed = options.precompressed ?? false;
     this.cache = options.cache === undefined ? new FileCache() : options.cache;
   }
 
@@ -279,7 +287,7 @@ export class File extends Resource {
       defaultType: this.defaultType, ignoredExts: this.ignoredExts, registry: this.registry,
       indexNames: this.indexNames, processors: this.processors, contentTypes: this.contentTypes,
       contentEncodings: this.contentEncodings, childNotFound: this.childNotFound, forbidden: this.forbidden,
-      followSymlinks: this.followSymlinks, hideDotfiles: this.hideDotfiles, cache: this.cache,
+      followSymlinks: this.followSymlinks, hideDotfiles: this.hideDotfiles, cache: this.cache, precompressed: this.precompressed,
     });
   }
   // #endregion static-child-for
@@ -309,6 +317,13 @@ export class File extends Resource {
     this.#stat = null; // used once: a File kept by someone else must look again next time
     if (stat === null) return this.childNotFound.render(request);
     if (stat.isDirectory()) return this.redirect(request);
+    if (this.precompressed) {
+      const sibling = findPrecompressed(this.path, request.requestHeaders.getRawHeaders('accept-encoding')?.join(','));
+      if (sibling !== null) {
+        request.setHeader('vary', 'Accept-Encoding'); // which file was sent depended on it
+        return this.#sibling(sibling.path).render(request);
+      }
+    }
     request.setHeader('accept-ranges', 'bytes');
     const cache = this.cache;
     if (cache !== null && stat.size <= cache.maxFileSize) {
@@ -324,6 +339,14 @@ export class File extends Resource {
     return this.#sendOpenFile(request, fd);
   }
   // #endregion static-render
+
+  /** The File that sends `path`, a precompressed sibling of this one: its type is this one's, its coding the suffix's. */
+  #sibling(path: string): File {
+    const sibling = this.createSimilarFile(path);
+    sibling.precompressed = false;
+    sibling.contentEncodings = withSiblingEncodings(this.contentEncodings);
+    return sibling;
+  }
 
   /** Send a 302 to this directory with a slash added (the query kept). */
   redirect(request: Request): string {

@@ -7,6 +7,7 @@ import { DEFAULT_LISTEN, buildWebRoot, endpointsOf, startWebServer, webCommand, 
 import { isLoomError } from '../../lib/errors.ts';
 import { memoryLogger, request } from '../../lib/testing.ts';
 import { File } from '../../lib/static/file.ts';
+import { EncodingResourceWrapper } from '../../lib/encoding/wrapper.ts';
 import { ResourcePublisher } from '../../lib/distrib/publisher.ts';
 import { UserDirectory } from '../../lib/distrib/user-directory.ts';
 import { RedisSessionStore } from '../../lib/session/redis.ts';
@@ -314,6 +315,21 @@ describe('loom web --https, --certificate, --privkey', () => {
   it('refuses an --https that is not a port number', () => {
     expect(usageErrorOf('--https', 'ssl:443')).toBe('--https needs a port number from 0 to 65535, got "ssl:443".');
     expect(usageErrorOf('--https', '70000')).toContain('from 0 to 65535');
+  });
+});
+
+describe('loom web --compress', () => {
+  it('is off by default, as in twistd', async () => {
+    expect(configOf().compress).toBe(false);
+    expect(await rootOf('--path', 'site')).not.toBeInstanceOf(EncodingResourceWrapper);
+  });
+
+  it('wraps the served root, outside --add-header', async () => {
+    const root = await rootOf('--path', 'site', '--add-header', 'X-Test: 1', '--compress');
+    expect(root).toBeInstanceOf(EncodingResourceWrapper);
+    const response = await request(root, { uri: '/hello.txt', headers: { 'accept-encoding': 'gzip' } });
+    expect(response.headers.getRawHeaders('x-test')).toEqual(['1']);
+    expect(response.headers.getLast('vary')).toBe('Accept-Encoding');
   });
 });
 

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burst, problemWith, sessionCookie, verify, type Answer, type Bodies } from '../../bench/check.ts';
 
-const bodies: Bodies = { hello: Buffer.from('Hello, world!'), '1k': Buffer.alloc(1024, 1), '1m': Buffer.alloc(16, 2), page: Buffer.from('<p>page</p>') };
+const bodies: Bodies = { hello: Buffer.from('Hello, world!'), '1k': Buffer.alloc(1024, 1), '1m': Buffer.alloc(16, 2), page: Buffer.from('<p>page</p>'), css: Buffer.from('p { }') };
 const answer = (status: number, body: Buffer | string, headers: Answer['headers'] = {}): Answer => ({ status, headers, body: Buffer.from(body) });
 
 describe('problemWith', () => {

@@ -1,0 +1,47 @@
+/**
+ * @module
+ * Precompressed siblings: `style.css.br` and `style.css.gz` beside `style.css`, made
+ * ahead of time (at the highest settings, since it happens once), served in its place to
+ * clients that accept the coding.
+ *
+ * `File` asks `findPrecompressed` which sibling to send, when its `precompressed` option
+ * is on; it then serves that file with the original's `Content-Type`, the coding as
+ * `Content-Encoding`, `Vary: Accept-Encoding`, the sibling's own `ETag` (its bytes are not
+ * the original's), and ranges counted in the sibling's bytes, the ones actually sent.
+ *
+ * Twisted has no counterpart (`static.File` serves `x.gz` only when asked for by that
+ * name). Loom follows nginx's `gzip_static` and sirv's `brotli`/`gzip` options. Off by
+ * default: a sibling that is older than its original would be served stale, and only
+ * whoever builds the files knows they are kept in step. `loom web --compress` turns it on.
+ * Tests: `test/static/precompressed.test.ts`.
+ */
+
+import { statSync } from 'node:fs';
+import { chooseEncoding } from '../encoding/negotiation.ts';
+
+/** The codings a sibling may carry, the server's preference first, with the suffix that names each. */
+export const PRECOMPRESSED_SUFFIXES: ReadonlyMap<string, string> = new Map([['br', '.br'], ['gzip', '.gz']]);
+
+/** The content encodings to read a sibling's name with: the File's, plus `.br`. */
+export function withSiblingEncodings(encodings: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  if (encodings.has('.br')) return encodings;
+  return new Map([...encodings, ['.br', 'br']]);
+}
+
+// #region static-precompressed
+/**
+ * The sibling of `path` to send a client whose `Accept-Encoding` is `accept`: the coding
+ * it prefers among the siblings that exist as regular files, or null for the original.
+ * At most one `stat` per coding the client accepts.
+ */
+export function findPrecompressed(path: string, accept: string | undefined): { readonly path: string; readonly coding: string } | null {
+  if (accept === undefined) return null;
+  let offered = [...PRECOMPRESSED_SUFFIXES.keys()];
+  for (let coding = chooseEncoding(accept, offered); coding !== null; coding = chooseEncoding(accept, offered)) {
+    const sibling = path + PRECOMPRESSED_SUFFIXES.get(coding)!;
+    if (statSync(sibling, { throwIfNoEntry: false })?.isFile() === true) return { path: sibling, coding };
+    offered = offered.filter((name) => name !== coding);
+  }
+  return null;
+}
+// #endregion static-precompressed

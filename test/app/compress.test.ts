@@ -1,0 +1,22 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compressRoot } from '../../lib/app/compress.ts';
+import { File } from '../../lib/static/file.ts';
+import { request } from '../../lib/testing.ts';
+import { decoded, ended, prose } from '../encoding/support.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'loom-compress-'));
+writeFileSync(join(dir, 'style.css'), prose(20_000));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('compressRoot', () => {
+  it.each([['br, gzip', 'br'], ['gzip', 'gzip'], ['deflate', undefined]])('answers Accept-Encoding %j with %j', async (accept, coding) => {
+    const response = await request(compressRoot(new File(dir)), { uri: '/style.css', headers: { 'accept-encoding': accept } });
+    await ended(response.channel);
+    expect(response.headers.getLast('content-encoding')).toBe(coding);
+    expect(response.headers.getLast('content-type')).toContain('text/css');
+    expect(decoded(response.channel).toString()).toBe(prose(20_000));
+  });
+});
