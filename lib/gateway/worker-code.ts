@@ -1,0 +1,112 @@
+/**
+ * @module
+ * The code a gateway worker thread starts from: lib/gateway/worker.ts and what it imports,
+ * bundled once per process into one plain JavaScript module, so that a worker needs no
+ * TypeScript loader to start.
+ *
+ * Why: on Node 20 a thread that registers tsx gets a loader thread of its own, a second
+ * JavaScript engine with esbuild in it. Measured idle, a worker booted through tsx cost
+ * about 33 MB, one running plain JavaScript about 13 MB: a 4-thread pool went from
+ * 210 MB to about 130 (docs/guide/performance.md). So the main thread runs esbuild's
+ * binary once (about 10 ms, and nothing is left running, unlike esbuild's synchronous
+ * API, which keeps a thread and a child process alive) and writes the bundle into the
+ * system's temporary folder under a name made from its content; every pool of the
+ * process starts its threads from that file. A worker registers tsx only when an
+ * application it loads is TypeScript (lib/gateway/worker.ts, `loadApp`).
+ *
+ * When esbuild cannot be run, the workers start as before, from lib/gateway/boot.mjs,
+ * which registers tsx first.
+ *
+ * Twisted counterpart: none; a Python thread runs in the interpreter that started it.
+ * Tests: `test/gateway/worker-code.test.ts`.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** Where tsx's two hooks are, for a worker that must load TypeScript after all. */
+export interface TypeScriptHooks {
+  readonly esm: string;
+  readonly cjs: string;
+}
+
+/** How a worker thread starts: the file to run, and what it needs to load TypeScript. */
+export interface WorkerCode {
+  readonly url: URL;
+  /** True for the bundle; false for boot.mjs, which registers tsx and then imports `entry`. */
+  readonly bundled: boolean;
+  /** The worker's own code, for boot.mjs to import. */
+  readonly entry: string;
+  /** tsx's hooks, for a bundled worker to register when an application is TypeScript. */
+  readonly tsx: TypeScriptHooks | null;
+}
+
+const ENTRY = new URL('./worker.ts', import.meta.url);
+const BOOT = new URL('./boot.mjs', import.meta.url);
+const require = createRequire(import.meta.url);
+
+let cached: WorkerCode | null = null;
+
+/** The code every worker of this process starts from, built on first use. */
+export function workerCode(): WorkerCode {
+  cached ??= bundled() ?? { url: BOOT, bundled: false, entry: ENTRY.href, tsx: null };
+  return cached;
+}
+
+/** The bundle, or null when esbuild could not make it. */
+function bundled(): WorkerCode | null {
+  let code: string;
+  try {
+    code = runEsbuild(fileURLToPath(ENTRY));
+  } catch {
+    return null; // No esbuild here (or it failed): boot.mjs still works, at a higher cost.
+  }
+  const tsx = { esm: resolved('tsx/esm/api'), cjs: resolved('tsx/cjs/api') };
+  return { url: pathToFileURL(saved(code)), bundled: true, entry: ENTRY.href, tsx };
+}
+
+/** Bundle `entry` for Node as an ES module, by esbuild's command (see the top comment for why not its API). */
+function runEsbuild(entry: string): string {
+  const esbuild = require.resolve('esbuild/bin/esbuild');
+  const args = [entry, '--bundle', '--format=esm', '--platform=node', '--target=node20', '--log-level=error'];
+  // Installed normally, bin/esbuild is the native binary; without its install script it is a Node script.
+  const [command, argv] = isScript(esbuild) ? [process.execPath, [esbuild, ...args]] : [esbuild, args];
+  return execFileSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+}
+
+function isScript(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const start = Buffer.alloc(2);
+    readSync(fd, start, 0, 2, 0);
+    return start.toString('latin1') === '#!';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Write `code` under a name from its hash, once: the next process that builds the same bundle reuses the file. */
+function saved(code: string): string {
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const path = join(tmpdir(), `loom-gateway-worker-${hash}.mjs`);
+  if (!existsSync(path)) {
+    // Written aside and renamed, so that a worker of another process never reads half a file.
+    const aside = `${path}.${process.pid}.tmp`;
+    writeFileSync(aside, code);
+    renameSync(aside, path);
+  }
+  return path;
+}
+
+/**
+ * The ES module build of a tsx entry. `require.resolve` finds its CommonJS build (which
+ * registers the wrong loader path when imported), so take the `.mjs` file beside it.
+ */
+function resolved(specifier: string): string {
+  return pathToFileURL(require.resolve(specifier).replace(/\.cjs$/, '.mjs')).href;
+}

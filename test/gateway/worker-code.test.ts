@@ -1,0 +1,24 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { workerCode } from '../../lib/gateway/worker-code.ts';
+
+describe('workerCode', () => {
+  it('bundles the worker into one plain JavaScript file, made once per process', () => {
+    const code = workerCode();
+    expect(code.bundled).toBe(true);
+    const path = fileURLToPath(code.url);
+    expect(path).toMatch(/loom-gateway-worker-[0-9a-f]{16}\.mjs$/);
+    expect(existsSync(path)).toBe(true);
+    expect(workerCode()).toBe(code);
+  });
+
+  it('leaves TypeScript out of the bundle: no tsx in it, only the addresses of its hooks', () => {
+    const code = workerCode();
+    const text = readFileSync(fileURLToPath(code.url), 'utf8');
+    expect(text).not.toMatch(/from ["']tsx/);
+    expect(text).toContain('// lib/gateway/call-queue.ts'); // what the worker imports is inside
+    expect(code.tsx?.esm).toMatch(/^file:.*tsx\/dist\/esm\/api\/index\.mjs$/);
+    expect(code.tsx?.cjs).toMatch(/^file:.*tsx\/dist\/cjs\/api\/index\.mjs$/);
+  });
+});
