@@ -62,7 +62,7 @@ export class WorkerSlot {
     // Plain JavaScript when it could be bundled, so the thread carries no TypeScript loader (lib/gateway/worker-code.ts).
     const code = workerCode();
     const boot: WorkerBoot & { entry: string } = { entry: code.entry, port: port2, signals: shared, queue, worker: number, tsx: code.tsx };
-    this.worker = new Worker(code.url, { workerData: boot, transferList: [port2] });
+    this.worker = new Worker(code.url, { workerData: boot, transferList: [port2], execArgv: [...code.execArgv] });
     this.port.on('message', (message: FromWorker) => this.#message(message));
     // The pool must not keep a finished program alive; a server's own socket does that.
     this.worker.unref();

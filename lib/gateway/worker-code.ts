@@ -44,6 +44,8 @@ export interface WorkerCode {
   readonly entry: string;
   /** tsx's hooks, for a bundled worker to register when an application is TypeScript. */
   readonly tsx: TypeScriptHooks | null;
+  /** Node's flags for the thread: the process's own, less those that would load tsx in it anyway. */
+  readonly execArgv: readonly string[];
 }
 
 const ENTRY = new URL('./worker.ts', import.meta.url);
@@ -54,7 +56,7 @@ let cached: WorkerCode | null = null;
 
 /** The code every worker of this process starts from, built on first use. */
 export function workerCode(): WorkerCode {
-  cached ??= bundled() ?? { url: BOOT, bundled: false, entry: ENTRY.href, tsx: null };
+  cached ??= bundled() ?? { url: BOOT, bundled: false, entry: ENTRY.href, tsx: null, execArgv: process.execArgv };
   return cached;
 }
 
@@ -67,7 +69,28 @@ function bundled(): WorkerCode | null {
     return null; // No esbuild here (or it failed): boot.mjs still works, at a higher cost.
   }
   const tsx = { esm: resolved('tsx/esm/api'), cjs: resolved('tsx/cjs/api') };
-  return { url: pathToFileURL(saved(code)), bundled: true, entry: ENTRY.href, tsx };
+  return { url: pathToFileURL(saved(code)), bundled: true, entry: ENTRY.href, tsx, execArgv: withoutTsx(process.execArgv) };
+}
+
+const PRELOADS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/**
+ * `argv` without the preloads that name tsx. A worker takes the process's flags by
+ * default, so a program started as `node --import tsx` (as the bench and `npx tsx` start
+ * theirs) would load tsx into every thread again, and pay for it, bundle or not.
+ */
+export function withoutTsx(argv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    if (!PRELOADS.has(name)) kept.push(flag);
+    else if (inline !== undefined) {
+      if (!inline.includes('tsx')) kept.push(flag);
+    } else if (!(argv[i + 1] ?? '').includes('tsx')) kept.push(flag, argv[++i]!);
+    else i++;
+  }
+  return kept;
 }
 
 /** Bundle `entry` for Node as an ES module, by esbuild's command (see the top comment for why not its API). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { workerCode } from '../../lib/gateway/worker-code.ts';
+import { withoutTsx, workerCode } from '../../lib/gateway/worker-code.ts';
 
 describe('workerCode', () => {
   it('bundles the worker into one plain JavaScript file, made once per process', () => {
@@ -20,5 +20,13 @@ describe('workerCode', () => {
     expect(text).toContain('// lib/gateway/call-queue.ts'); // what the worker imports is inside
     expect(code.tsx?.esm).toMatch(/^file:.*tsx\/dist\/esm\/api\/index\.mjs$/);
     expect(code.tsx?.cjs).toMatch(/^file:.*tsx\/dist\/cjs\/api\/index\.mjs$/);
+  });
+});
+
+describe('withoutTsx', () => {
+  it('drops the preloads that name tsx, in either spelling, and keeps every other flag', () => {
+    const argv = ['--require', '/n/tsx/dist/preflight.cjs', '--import', 'file:///n/tsx/dist/loader.mjs', '--import=tsx',
+      '--cpu-prof', '--import', './trace.mjs', '--max-old-space-size=256', '-r', 'dotenv/config'];
+    expect(withoutTsx(argv)).toEqual(['--cpu-prof', '--import', './trace.mjs', '--max-old-space-size=256', '-r', 'dotenv/config']);
   });
 });
