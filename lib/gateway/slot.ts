@@ -16,14 +16,14 @@
  * Tests: `test/gateway/slot.test.ts`.
  */
 
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { LoomError } from '../errors.ts';
 import { kSlotDied, kSlotMessage } from '../plumbing/symbols.ts';
 import {
   BODY_SEQ, OUT_BYTES, SIGNAL_SLOTS, decodeOut,
   type AckMessage, type FromWorker, type LogMessage, type OutMessage, type TakenMessage, type ToWorker, type WorkerBoot,
 } from './protocol.ts';
-import { workerCode } from './worker-code.ts';
+import { startWorker, workerCode } from './worker-code.ts';
 
 /** A message from a worker about one of its calls. */
 export type CallNews = OutMessage | AckMessage | LogMessage | TakenMessage;
@@ -62,7 +62,7 @@ export class WorkerSlot {
     // Plain JavaScript when it could be bundled, so the thread carries no TypeScript loader (lib/gateway/worker-code.ts).
     const code = workerCode();
     const boot: WorkerBoot & { entry: string } = { entry: code.entry, port: port2, signals: shared, queue, worker: number, tsx: code.tsx };
-    this.worker = new Worker(code.url, { workerData: boot, transferList: [port2], execArgv: [...code.execArgv] });
+    this.worker = startWorker(code, { workerData: boot, transferList: [port2] });
     this.port.on('message', (message: FromWorker) => this.#message(message));
     // The pool must not keep a finished program alive; a server's own socket does that.
     this.worker.unref();

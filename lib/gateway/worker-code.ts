@@ -26,6 +26,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -45,7 +46,7 @@ export interface WorkerCode {
   /** tsx's hooks, for a bundled worker to register when an application is TypeScript. */
   readonly tsx: TypeScriptHooks | null;
   /** Node's flags for the thread: the process's own, less those that would load tsx in it anyway. */
-  readonly execArgv: readonly string[];
+  execArgv: readonly string[];
 }
 
 const ENTRY = new URL('./worker.ts', import.meta.url);
@@ -58,6 +59,24 @@ let cached: WorkerCode | null = null;
 export function workerCode(): WorkerCode {
   cached ??= bundled() ?? { url: BOOT, bundled: false, entry: ENTRY.href, tsx: null, execArgv: process.execArgv };
   return cached;
+}
+
+/**
+ * Start a worker thread from `code`. Flags given to a worker explicitly are checked, and
+ * the process-wide ones (`--expose-gc`, `--max-old-space-size`, …) are refused, where an
+ * inherited list would have dropped them quietly: so drop the ones Node names, once, and
+ * start the thread with the rest (and every later thread too).
+ */
+export function startWorker(code: WorkerCode, options: Omit<WorkerOptions, 'execArgv'>): Worker {
+  try {
+    return new Worker(code.url, { ...options, execArgv: [...code.execArgv] });
+  } catch (error) {
+    const message = (error as { code?: unknown; message?: unknown }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? String((error as Error).message) : null;
+    if (message === null) throw error;
+    const refused = new Set(message.slice(message.indexOf(':') + 1).split(',').map((flag) => flag.trim()));
+    code.execArgv = code.execArgv.filter((flag) => !refused.has(flag));
+    return new Worker(code.url, { ...options, execArgv: [...code.execArgv] });
+  }
 }
 
 /** The bundle, or null when esbuild could not make it. */

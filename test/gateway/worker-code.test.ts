@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { withoutTsx, workerCode } from '../../lib/gateway/worker-code.ts';
+import { startWorker, withoutTsx, workerCode, type WorkerCode } from '../../lib/gateway/worker-code.ts';
 
 describe('workerCode', () => {
   it('bundles the worker into one plain JavaScript file, made once per process', () => {
@@ -28,5 +28,14 @@ describe('withoutTsx', () => {
     const argv = ['--require', '/n/tsx/dist/preflight.cjs', '--import', 'file:///n/tsx/dist/loader.mjs', '--import=tsx',
       '--cpu-prof', '--import', './trace.mjs', '--max-old-space-size=256', '-r', 'dotenv/config'];
     expect(withoutTsx(argv)).toEqual(['--cpu-prof', '--import', './trace.mjs', '--max-old-space-size=256', '-r', 'dotenv/config']);
+  });
+});
+
+describe('startWorker', () => {
+  it('drops the process-wide flags a worker refuses, and keeps the list without them for the next thread', async () => {
+    const code: WorkerCode = { url: new URL('data:text/javascript,'), bundled: true, entry: '', tsx: null, execArgv: ['--expose-gc', '--enable-source-maps'] };
+    const worker = startWorker(code, {});
+    expect(code.execArgv).toEqual(['--enable-source-maps']);
+    await new Promise((resolve) => worker.once('exit', resolve));
   });
 });
