@@ -23,7 +23,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
@@ -81,14 +81,14 @@ export function startWorker(code: WorkerCode, options: Omit<WorkerOptions, 'exec
 
 /** The bundle, or null when esbuild could not make it. */
 function bundled(): WorkerCode | null {
-  let code: string;
+  let file: string;
   try {
-    code = runEsbuild(fileURLToPath(ENTRY));
+    file = saved(runEsbuild(fileURLToPath(ENTRY)));
   } catch {
-    return null; // No esbuild here (or it failed): boot.mjs still works, at a higher cost.
+    return null; // No esbuild here (or it failed, or the file could not be written): boot.mjs still works, at a higher cost.
   }
   const tsx = { esm: resolved('tsx/esm/api'), cjs: resolved('tsx/cjs/api') };
-  return { url: pathToFileURL(saved(code)), bundled: true, entry: ENTRY.href, tsx, execArgv: withoutTsx(process.execArgv) };
+  return { url: pathToFileURL(file), bundled: true, entry: ENTRY.href, tsx, execArgv: withoutTsx(process.execArgv) };
 }
 
 const PRELOADS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
@@ -132,17 +132,34 @@ function isScript(path: string): boolean {
   }
 }
 
-/** Write `code` under a name from its hash, once: the next process that builds the same bundle reuses the file. */
-function saved(code: string): string {
+/**
+ * Write `code` under a name from its hash, once: the next process that builds the same
+ * bundle reuses the file, but only one that is ours, as we would write it. The
+ * temporary folder is shared, and a file planted there under the expected name would
+ * otherwise run in every worker.
+ */
+export function saved(code: string): string {
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const path = join(tmpdir(), `loom-gateway-worker-${hash}.mjs`);
-  if (!existsSync(path)) {
-    // Written aside and renamed, so that a worker of another process never reads half a file.
-    const aside = `${path}.${process.pid}.tmp`;
-    writeFileSync(aside, code);
-    renameSync(aside, path);
-  }
+  if (isOurs(path, code)) return path;
+  // Written aside (failing if that name is taken) and renamed, so that a worker of
+  // another process never reads half a file. Renaming over another user's file fails.
+  const aside = `${path}.${process.pid}.tmp`;
+  writeFileSync(aside, code, { mode: 0o600, flag: 'wx' });
+  renameSync(aside, path);
   return path;
+}
+
+/** True when `path` is a file of this user's that no one else can write, holding `code`. */
+function isOurs(path: string, code: string): boolean {
+  let stat: Stats;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return false;
+  }
+  const uid = process.getuid?.() ?? stat.uid;
+  return stat.isFile() && stat.uid === uid && (stat.mode & 0o022) === 0 && readFileSync(path, 'utf8') === code;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startWorker, withoutTsx, workerCode, type WorkerCode } from '../../lib/gateway/worker-code.ts';
+import { saved, startWorker, withoutTsx, workerCode, type WorkerCode } from '../../lib/gateway/worker-code.ts';
 
 describe('workerCode', () => {
   it('bundles the worker into one plain JavaScript file, made once per process', () => {
@@ -37,5 +37,23 @@ describe('startWorker', () => {
     const worker = startWorker(code, {});
     expect(code.execArgv).toEqual(['--enable-source-maps']);
     await new Promise((resolve) => worker.once('exit', resolve));
+  });
+});
+
+describe('saved', () => {
+  it('writes the bundle readable by its owner only, and replaces a file under its name that is not what it would write', () => {
+    const code = `// worker-code.test ${process.pid} ${Date.now()}\n`;
+    const path = saved(code);
+    try {
+      expect(readFileSync(path, 'utf8')).toBe(code);
+      expect(statSync(path).mode & 0o077).toBe(0);
+      expect(saved(code)).toBe(path); // reused as it is
+      writeFileSync(path, 'planted();\n');
+      chmodSync(path, 0o666);
+      expect(saved(code)).toBe(path);
+      expect(readFileSync(path, 'utf8')).toBe(code);
+    } finally {
+      rmSync(path, { force: true });
+    }
   });
 });
