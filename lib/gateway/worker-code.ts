@@ -9,10 +9,13 @@
  * about 33 MB, one running plain JavaScript about 13 MB: a 4-thread pool went from
  * 210 MB to about 130 (docs/guide/performance.md). So the main thread runs esbuild's
  * binary once (about 10 ms, and nothing is left running, unlike esbuild's synchronous
- * API, which keeps a thread and a child process alive) and writes the bundle into the
- * system's temporary folder under a name made from its content; every pool of the
- * process starts its threads from that file. A worker registers tsx only when an
- * application it loads is TypeScript (lib/gateway/worker.ts, `loadApp`).
+ * API, which keeps a helper thread alive: 21 MB more, measured) and writes the bundle into the
+ * system's temporary folder under a name made from its content (another process reuses
+ * the file only when it is its own user's and unchanged); every pool of the process
+ * starts its threads from that file. A worker registers tsx only when an
+ * application it loads is TypeScript (lib/gateway/worker.ts, `loadApp`), and it starts
+ * without the process's own `--import tsx`, which a thread would otherwise inherit
+ * (`startWorker`).
  *
  * When esbuild cannot be run, the workers start as before, from lib/gateway/boot.mjs,
  * which registers tsx first.
