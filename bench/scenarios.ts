@@ -17,7 +17,7 @@ export type Launch =
     /** Run the script through tsx instead of a bundle (for code that finds files beside its own). */
     readonly tsx?: boolean;
   }
-  | { readonly kind: 'twisted'; readonly mode: 'hello' | 'static' | 'gzip' | 'proxy' }
+  | { readonly kind: 'twisted'; readonly mode: 'hello' | 'static' | 'gzip' | 'proxy' | 'wsgi' }
   | { readonly kind: 'nginx'; readonly mode: NginxMode };
 
 /** An answer the harness accepts (checked once before measuring, and in `--quick`). */
@@ -207,12 +207,21 @@ const gateway: Scenario = {
     { id: 'gateway-4', label: 'Loom gateway, 4 threads', launch: gatewayApp('hello', 4), loom: true, cases: ['gateway-hello'] },
     // The floor: the Resource plus one bare round trip to a worker thread (no gateway code).
     { id: 'thread-hop', label: 'Resource + one bare thread round trip', launch: node('loom-thread-hop.ts'), loom: true, cases: ['gateway-hello'] },
+    // Twisted's own pair: the same hello through WSGIResource on the reactor's pool, and as a Resource.
+    { id: 'twisted-wsgi', label: 'Twisted WSGIResource', launch: { kind: 'twisted', mode: 'wsgi' }, cases: ['gateway-hello'] },
+    { id: 'twisted-resource', label: 'Twisted Resource (same hello)', launch: { kind: 'twisted', mode: 'hello' }, cases: ['gateway-hello'] },
     { id: 'blocking-1', label: 'Loom gateway, 1 thread', launch: gatewayApp('blocking', 1), loom: true, cases: ['gateway-blocking'] },
     { id: 'blocking-4', label: 'Loom gateway, 4 threads', launch: gatewayApp('blocking', 4), loom: true, cases: ['gateway-blocking'] },
   ],
   cases: [
     { id: 'gateway-hello', title: 'hello app through the pool vs a Resource', path: '/', check: HELLO_OK, reference: 'resource',
-      targets: [{ server: 'gateway-4', metric: 'rps', atLeast: 0.5 }] },
+      targets: [
+        { server: 'gateway-4', metric: 'rps', atLeast: 0.5 },
+        { server: 'thread-hop', metric: 'rps', atLeast: 0.6 },
+        { server: 'gateway-4', metric: 'rps', atLeast: 0.8, vs: 'thread-hop' },
+        { server: 'gateway-4', metric: 'rps', atLeast: 3, vs: 'twisted-wsgi' },
+        { server: 'gateway-4', metric: 'idleRss', atMost: 150 },
+      ] },
     { id: 'gateway-blocking', title: 'an app that blocks 10 ms: 4 threads vs 1', path: '/', check: HELLO_OK, reference: 'blocking-1',
       targets: [{ server: 'blocking-4', metric: 'rps', atLeast: 3.5 }] },
   ],

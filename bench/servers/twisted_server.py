@@ -6,13 +6,14 @@ environment, as bench/harness.ts starts it. MODE is one of:
   static  static.File over BENCH_STATIC_DIR
   gzip    BENCH_PAGE_FILE's bytes behind EncodingResourceWrapper + GzipEncoderFactory
   proxy   ReverseProxyResource to 127.0.0.1:BENCH_BACKEND_PORT
+  wsgi    WSGIResource running a hello WSGI application on the reactor's thread pool
 It prints the same ready line as the Node servers and stops on SIGTERM.
 """
 import os
 import sys
 
 from twisted.internet import reactor
-from twisted.web import proxy, resource, server, static
+from twisted.web import proxy, resource, server, static, wsgi
 from twisted.web.server import GzipEncoderFactory
 
 
@@ -35,6 +36,12 @@ class Page(resource.Resource):
         return self.body
 
 
+def hello_app(environ, start_response):
+    """The gateway scenario's hello application, as WSGI: the same 13 bytes as Hello."""
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "13")])
+    return [b"Hello, world!"]
+
+
 def make_root(mode):
     if mode == "hello":
         return Hello()
@@ -46,6 +53,10 @@ def make_root(mode):
         return resource.EncodingResourceWrapper(Page(body), [GzipEncoderFactory()])
     if mode == "proxy":
         return proxy.ReverseProxyResource("127.0.0.1", int(os.environ["BENCH_BACKEND_PORT"]), b"")
+    if mode == "wsgi":
+        # The reactor's own pool (its default size, 0 to 10 threads), as
+        # Twisted's WSGI howto sets it up.
+        return wsgi.WSGIResource(reactor, reactor.getThreadPool(), hello_app)
     raise SystemExit("unknown mode " + mode)
 
 

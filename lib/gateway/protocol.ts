@@ -19,6 +19,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { CgiEnviron, Header } from './spec.ts';
+import type { TypeScriptHooks } from './worker-code.ts';
 
 /** Index in the shared Int32Array: bumped by main each time it posts body bytes or an end. */
 export const BODY_SEQ = 0;
@@ -149,8 +150,11 @@ export interface WorkerBoot {
   readonly queue: SharedArrayBuffer;
   /** This worker's number in its pool, 1 and up. */
   readonly worker: number;
-  /** tsx's loader, registered the first time an application is TypeScript. */
-  readonly tsx: string;
+  /**
+   * tsx's hooks, for a worker started from the plain JavaScript bundle to register the
+   * first time an application is TypeScript; null when tsx is registered already (boot.mjs).
+   */
+  readonly tsx: TypeScriptHooks | null;
 }
 
 /** Turn a thrown value into something that can be posted. */

@@ -16,13 +16,14 @@
  * Tests: `test/gateway/slot.test.ts`.
  */
 
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { LoomError } from '../errors.ts';
 import { kSlotDied, kSlotMessage } from '../plumbing/symbols.ts';
 import {
   BODY_SEQ, OUT_BYTES, SIGNAL_SLOTS, decodeOut,
   type AckMessage, type FromWorker, type LogMessage, type OutMessage, type TakenMessage, type ToWorker, type WorkerBoot,
 } from './protocol.ts';
+import { startWorker, workerCode } from './worker-code.ts';
 
 /** A message from a worker about one of its calls. */
 export type CallNews = OutMessage | AckMessage | LogMessage | TakenMessage;
@@ -34,9 +35,6 @@ export interface SlotOwner {
   /** The slot's thread has died (or was stopped on purpose); `error` says why. */
   [kSlotDied](slot: WorkerSlot, error: LoomError): void;
 }
-
-const WORKER_ENTRY = new URL('./worker.ts', import.meta.url).href;
-const BOOT = new URL('./boot.mjs', import.meta.url);
 
 /** One worker thread, its port and its shared counters. */
 export class WorkerSlot {
@@ -61,8 +59,10 @@ export class WorkerSlot {
     this.signals = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const boot: WorkerBoot & { entry: string } = { entry: WORKER_ENTRY, port: port2, signals: shared, queue, worker: number, tsx: '' };
-    this.worker = new Worker(BOOT, { workerData: boot, transferList: [port2] });
+    // Plain JavaScript when it could be bundled, so the thread carries no TypeScript loader (lib/gateway/worker-code.ts).
+    const code = workerCode();
+    const boot: WorkerBoot & { entry: string } = { entry: code.entry, port: port2, signals: shared, queue, worker: number, tsx: code.tsx };
+    this.worker = startWorker(code, { workerData: boot, transferList: [port2] });
     this.port.on('message', (message: FromWorker) => this.#message(message));
     // The pool must not keep a finished program alive; a server's own socket does that.
     this.worker.unref();

@@ -40,7 +40,7 @@ import {
 } from './protocol.ts';
 import type { Application, CgiEnviron, Header } from './spec.ts';
 
-const { port, signals, queue, worker } = workerData as WorkerBoot;
+const { port, signals, queue, worker, tsx } = workerData as WorkerBoot;
 const sig = new Int32Array(signals);
 const taker = new CallTaker(queue, worker);
 const FLAGS = { multithread: true, multiprocess: false, runOnce: false } as const;
@@ -258,7 +258,8 @@ async function loadApp(module: string, exportName: string): Promise<Application>
   const url = module.startsWith('file:') ? module : pathToFileURL(module).href;
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(url)) as Record<string, unknown>;
+    if (TYPESCRIPT.test(url)) await loadTypeScript();
+    namespace = await importApp(url);
   } catch (error) {
     throw new LoomError('LOOM_ERR_GATEWAY_APP', `Could not load the gateway application module ${module}: ${(error as Error).message}`, { cause: error });
   }
@@ -271,6 +272,34 @@ async function loadApp(module: string, exportName: string): Promise<Application>
   return app as Application;
 }
 // #endregion gateway-worker-load-app
+
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+let typeScript: Promise<void> | null = null;
+
+/** Import an application's module; one in JavaScript that imports TypeScript is retried once tsx is in. */
+async function importApp(url: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || typeScript !== null) throw error;
+    await loadTypeScript();
+    return (await import(url)) as Record<string, unknown>;
+  }
+}
+
+/**
+ * Register tsx's hooks in this thread, once: a worker started from the plain bundle
+ * (lib/gateway/worker-code.ts) carries no loader until an application needs one.
+ */
+function loadTypeScript(): Promise<void> {
+  typeScript ??= (async () => {
+    if (tsx === null) return; // Started from boot.mjs: tsx is registered already.
+    const [cjs, esm] = await Promise.all([import(tsx.cjs), import(tsx.esm)]) as [{ register(): void }, { register(): void }];
+    cjs.register();
+    esm.register();
+  })();
+  return typeScript;
+}
 
 // The thread's whole life, started last so that every class above exists: say it is
 // ready, then take calls, one after another, for as long as the thread lives.

@@ -44,7 +44,9 @@ describe('SCENARIOS', () => {
     const loomTargets = SCENARIOS.flatMap((s) => s.cases.flatMap((c) => c.targets.filter((t) => t.typical !== true).map((t) => `${c.id}:${t.server}:${t.atLeast ?? t.atMost}`)));
     expect(loomTargets).toEqual([
       'hello:loom:0.95', 'hello:loom:60', 'static-1k:loom:2', 'static-1m:loom:1.5', 'static-404:loom:0.9', 'gzip:loom:1.3', 'gzip:loom:1.3', 'gzip-css:loom:3', 'gzip-css:loom:0.5',
-      'proxy:loom:1.2', 'proxy:loom:0.5', 'gateway-hello:gateway-4:0.5', 'gateway-blocking:blocking-4:3.5',
+      'proxy:loom:1.2', 'proxy:loom:0.5',
+      'gateway-hello:gateway-4:0.5', 'gateway-hello:thread-hop:0.6', 'gateway-hello:gateway-4:0.8', 'gateway-hello:gateway-4:3', 'gateway-hello:gateway-4:150',
+      'gateway-blocking:blocking-4:3.5',
       'sessions:memory:0.8', 'sessions:redis:0.4', 'sessions-100k:memory:100',
     ]);
   });
