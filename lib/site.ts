@@ -22,7 +22,7 @@
  * - a CONNECT request is rendered through the tree like any other (Twisted's rule), on
  *   a channel a forward proxy can take the connection from for a tunnel; `close()` cuts
  *   open tunnels after its grace period, since they have no end to wait for.
- * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 (not written yet)
+ * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 (request-lifecycle)
  * walks through it.
  */
 
