@@ -4,8 +4,8 @@ import { SERVERS_DIR } from '../../bench/build.ts';
 import { knownIds, SCENARIOS, selectScenarios, serversFor } from '../../bench/scenarios.ts';
 
 describe('SCENARIOS', () => {
-  it('has the scenarios of the benchmark plan, in order: the six, then scaling out (lesson 31)', () => {
-    expect(SCENARIOS.map((s) => s.id)).toEqual(['hello', 'static', 'gzip', 'proxy', 'gateway', 'sessions', 'scale-out']);
+  it('has the scenarios of the benchmark plan, in order: the six, then scaling out (lesson 31), then TLS and h2 (issue 16)', () => {
+    expect(SCENARIOS.map((s) => s.id)).toEqual(['hello', 'static', 'gzip', 'proxy', 'gateway', 'sessions', 'scale-out', 'tls']);
   });
 
   it('runs the scaled deployments with nginx, and Redis for the sessions case', () => {
@@ -46,7 +46,14 @@ describe('SCENARIOS', () => {
       'hello:loom:0.95', 'hello:loom:60', 'static-1k:loom:2', 'static-1m:loom:1.5', 'static-404:loom:0.9', 'gzip:loom:1',
       'proxy:loom:1.2', 'proxy:loom:0.5', 'gateway-hello:gateway-4:0.5', 'gateway-blocking:blocking-4:3.5',
       'sessions:memory:0.8', 'sessions:redis:0.4', 'sessions-100k:memory:100',
+      'tls-hello:loom:0.9', 'h2-hello:loom:0.9',
     ]);
+  });
+
+  it('compares Loom over TLS with bare node:https, and over h2 with bare node:http2, each case on its own transport', () => {
+    const tls = SCENARIOS.find((s) => s.id === 'tls')!;
+    expect(tls.cases.map((c) => [c.id, c.transport, c.reference])).toEqual([['tls-hello', 'tls', 'https'], ['h2-hello', 'h2', 'http2']]);
+    expect(serversFor(tls, 'h2-hello').map((s) => s.id)).toEqual(['loom', 'http2']);
   });
 });
 
