@@ -97,9 +97,11 @@ function h2loadCommand(request: LoadRequest): string[] {
 /**
  * Parse h2load's summary. It prints no percentiles, so the slowest request's time
  * stands in for p99 (an upper bound), and only counts statuses by class (2xx, 4xx…).
+ * Its "finished in" time includes the warm-up while its counts and req/s do not, so
+ * the measured seconds are worked out from those two.
  */
 export function parseH2load(stdout: string, expectStatus: number): LoadResult {
-  const finished = /finished in ([\d.]+)(m?s)/.exec(stdout);
+  const finished = /finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(stdout);
   const requests = /requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(stdout);
   const statuses = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
   const slowest = /time for request:\s+\S+\s+([\d.]+)(us|ms|s)/.exec(stdout);
@@ -112,7 +114,7 @@ export function parseH2load(stdout: string, expectStatus: number): LoadResult {
   const unit = { us: 0.001, ms: 1, s: 1000 }[slowest[2] as 'us' | 'ms' | 's'];
   return {
     requests: done,
-    seconds: Number(finished[1]) / (finished[2] === 'ms' ? 1000 : 1),
+    seconds: Number(finished[1]) > 0 ? done / Number(finished[1]) : 0,
     p99Ms: Number(slowest[1]) * unit,
     unexpected: done - expected + Number(requests[5]) + Number(requests[6]),
   };

@@ -58,8 +58,8 @@ describe('resultLine', () => {
   });
 });
 
-// What h2load 1.52 printed for a 2 s run, trimmed to the summary.
-const H2LOAD_OUTPUT = `finished in 2.00s, 15632.50 req/s, 717.83KB/s
+// What h2load 1.52 printed for a 2 s run after 1 s of warm-up, trimmed to the summary.
+const H2LOAD_OUTPUT = `finished in 3.00s, 15630.00 req/s, 717.83KB/s
 requests: 31265 total, 31275 started, 31260 done, 31250 succeeded, 10 failed, 3 errored, 2 timeout
 status codes: 31250 2xx, 0 3xx, 10 4xx, 0 5xx
 traffic: 1.40MB (1470118) total, 214.20KB (219338) headers (space savings 88.11%), 396.92KB (406445) data
@@ -73,7 +73,7 @@ describe('h2load', () => {
     expect(command).toEqual(['h2load', '-t', '1', '-c', '50', '-m', '1', '--warm-up-time', '1', '-D', '3', 'https://127.0.0.1:1/']);
   });
 
-  it('reads requests and seconds, the slowest request as p99, and counts other status classes, errors and timeouts as unexpected', () => {
+  it('reads requests, the measured seconds (not the warm-up), the slowest request as p99, and counts other status classes, errors and timeouts as unexpected', () => {
     expect(parseH2load(H2LOAD_OUTPUT, 200)).toEqual({ requests: 31260, seconds: 2, p99Ms: 112.4, unexpected: 10 + 3 + 2 });
   });
 
