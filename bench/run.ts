@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, USAGE, type BenchOptions } from './args.ts';
 import { bundleServers } from './build.ts';
+import { measureLearnerLoop, renderLearnerLoop } from './learner-loop.ts';
 import { makeFixtures } from './fixtures.ts';
 import { parseCpuList, runScenario, type RunPlan } from './harness.ts';
 import type { LoadGeneratorName } from './load.ts';
@@ -67,7 +68,7 @@ async function main(argv: readonly string[]): Promise<number> {
     fixtures.remove();
   }
   const info = runInfo(options, programs, generator, pinning.text);
-  const markdown = renderMarkdown(info, results);
+  const markdown = `${renderMarkdown(info, results)}\n${renderLearnerLoop(await measureLearnerLoop(options.quick ? 1 : 3))}`;
   console.log(markdown);
   writeResults(outDir, info, results, markdown);
   console.error(`Took ${Math.round((Date.now() - started) / 1000)} s. Results in ${outDir}/latest.md and latest.json.`);

@@ -25,6 +25,7 @@ export interface Try {
   readonly method?: string;
   /** The path and query, starting with `/`. */
   readonly path: string;
+  /** `{base}` in a value stands for the server's own URL (`http://127.0.0.1:PORT/`). */
   readonly headers?: Readonly<Record<string, string>>;
   /** A raw body. */
   readonly body?: string;
@@ -51,6 +52,11 @@ export interface LessonExample {
   readonly needs?: readonly Need[];
 }
 
+/** `t`'s headers with `{base}` replaced by `baseUrl`, so a Referer follows PORT. */
+export function headersFor(t: Try, baseUrl: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(t.headers ?? {}).map(([name, value]) => [name, value.replaceAll('{base}', baseUrl)]));
+}
+
 /** The curl command for `t` against a server at `baseUrl` (which ends with `/`). */
 export function curlFor(t: Try, baseUrl: string): string {
   const url = baseUrl.replace(/\/$/, '') + t.path;
@@ -59,7 +65,7 @@ export function curlFor(t: Try, baseUrl: string): string {
   const parts = ['curl', method === 'HEAD' ? '-I' : '-i'];
   // curl already uses POST when it sends data, and GET/HEAD otherwise.
   if (method !== 'GET' && method !== 'HEAD' && !(method === 'POST' && sendsData)) parts.push('-X', method);
-  for (const [name, value] of Object.entries(t.headers ?? {})) parts.push('-H', quote(`${name}: ${value}`));
+  for (const [name, value] of Object.entries(headersFor(t, baseUrl))) parts.push('-H', quote(`${name}: ${value}`));
   for (const [name, value] of Object.entries(t.form ?? {})) parts.push('--data-urlencode', quote(`${name}=${value}`));
   if (t.body !== undefined) parts.push('--data-binary', quote(t.body));
   parts.push(quote(url));

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   LOOM_ERR_ASIS_HEAD: 'An as-is file (.asis) does not start with a valid status line or header block.',
   LOOM_ERR_UPSTREAM: 'The upstream server behind a proxy could not be reached or did not answer in time (502 or 504).',
   LOOM_ERR_NO_SUCH_HOST: 'NameVirtualHost.removeHost was given a host name that was never added.',
+  LOOM_ERR_REWRITE_RULE: 'A rewrite rule of a RewriterResource threw, or returned a Promise (500).',
   LOOM_ERR_TUNNEL_REFUSED: 'A forward proxy was asked for a CONNECT tunnel to a port it does not tunnel to (403).',
 } as const;
 

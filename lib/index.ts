@@ -76,6 +76,7 @@ export {
   tunnelTarget, upstreamHeaders, type ForwardProxyOptions, type ProxyClientOptions, type TunnelTarget, type UpstreamTarget,
 } from './proxy/index.ts';
 export { HostResource, NameVirtualHost, VHostMonsterResource, hostnameOf } from './vhost.ts';
+export { RewriterResource, alias, setPathFromSegments, tildeToUsers, type RewriteRule } from './rewrite.ts';
 export {
   DEFAULT_DISTRIB_TIMEOUT, PERSONAL_SOCKET_NAME, PERSONAL_SUFFIX, PasswdFile, ResourcePublisher, ResourceSubscription, UserDirectory,
   parsePasswd, personalSocketPath, realName, removeStaleSocket, userList,

@@ -19,6 +19,7 @@ import { render as renderResource } from './render.ts';
 import type { IResource } from './resource.ts';
 import { Request } from './request.ts';
 import { Site, type SiteOptions } from './site.ts';
+import { EventTracer, type TraceEvent, type TracedRequest } from './trace.ts';
 import type { Logger } from './logger.ts';
 
 // The fake clock and its delayed calls share these doors; nothing outside this file can.
@@ -252,7 +253,15 @@ export interface TestResponse {
   /** The request, to look at what traversal and rendering left on it. */
   readonly request: Request;
   readonly channel: MemoryChannel;
+  /**
+   * The request's walk through the resource tree (lib/trace.ts), when `request()` made
+   * the Site itself: graders print it under a 404, to show where the walk stopped.
+   */
+  readonly trace?: readonly TraceEvent[];
 }
+
+/** The walks of the requests `request()` sent through Sites it made. */
+const walks = new WeakMap<TracedRequest, readonly TraceEvent[]>();
 
 /**
  * Send an in-memory request to a resource tree (or a Site) and wait for the answer:
@@ -265,7 +274,9 @@ export interface TestResponse {
  * expect(response.code).toBe(200);
  */
 export async function request(target: IResource | Site, options: RequestOptions = {}): Promise<TestResponse> {
-  const site = target instanceof Site ? target : new Site(target, { logger: memoryLogger() });
+  const site = target instanceof Site
+    ? target
+    : new Site(target, { logger: memoryLogger(), tracer: new EventTracer((events, traced) => walks.set(traced, events)) });
   const req = makeRequest(options, site);
   const done = req.notifyFinish();
   site.dispatch(req);
@@ -289,7 +300,8 @@ export function responseOf(req: Request): TestResponse {
   const channel = req.channel as MemoryChannel;
   const head = channel.head ?? { code: req.code, message: '', headers: new Headers() };
   const body = channel.body;
-  return { code: head.code, message: head.message, headers: head.headers, body, text: body.toString('utf8'), request: req, channel };
+  const trace = walks.get(req);
+  return { code: head.code, message: head.message, headers: head.headers, body, text: body.toString('utf8'), request: req, channel, ...(trace === undefined ? {} : { trace }) };
 }
 
 /** A logger that keeps its messages, for asserting on them. */

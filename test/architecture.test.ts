@@ -238,7 +238,7 @@ describe('the files of lib/', () => {
     expect(long).toEqual([]);
   });
 
-  it('opens each file with a top comment whose Tests: and Lesson pointers name what exists', () => {
+  it('opens each file with a top comment whose Tests: pointers, and whose comments\' Lesson pointers, name what exists', () => {
     const lessons = new Set(readdirSync(join(ROOT, 'lessons')).map((d) => d.slice(0, 2)).filter((n) => /^\d\d$/.test(n)));
     const broken: string[] = [];
     for (const m of modules) {
@@ -248,7 +248,7 @@ describe('the files of lib/', () => {
         continue;
       }
       for (const test of pointedTests(comment)) if (!existsSync(join(ROOT, test))) broken.push(`${m}: Tests: ${test} does not exist`);
-      for (const pointer of lessonPointers(comment)) {
+      for (const pointer of lessonPointers(commentsOf(readFileSync(join(LIB, m), 'utf8')))) {
         if (!lessons.has(pointer.number) && !pointer.saysUnwritten) broken.push(`${m}: lesson ${pointer.number} is not written; say "(not written yet)"`);
         if (lessons.has(pointer.number) && pointer.saysUnwritten) broken.push(`${m}: lesson ${pointer.number} is written now; drop "not written yet"`);
       }
@@ -297,8 +297,14 @@ function topComment(text: string): string {
   return match === null ? '' : match[1]!;
 }
 
+/** The text of every comment line of a file (`//`, and the lines of `/** … *\/`), markers dropped, as one line. */
+function commentsOf(text: string): string {
+  return text.split('\n').filter((line) => /^\s*(\/\/|\/\*|\*)/.test(line))
+    .map((line) => line.replace(/^\s*(\/\*\*?|\*\/|\*|\/\/)\s?/, '')).join(' ');
+}
+
 /**
- * Each "Lesson NN" (or "lessons NN–MM", "lesson NN and MM") in a top comment, and
+ * Each "Lesson NN" (or "lessons NN–MM", "lesson NN and MM") in a comment, and
  * whether the words right after it say the lesson is not written yet.
  */
 function lessonPointers(comment: string): { number: string; saysUnwritten: boolean }[] {

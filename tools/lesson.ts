@@ -15,12 +15,13 @@ import type { Site, SiteOptions } from '../lib/site.ts';
 import type { EventTracer } from '../lib/trace.ts';
 import { curlFor, type LessonExample, type Try } from '../lessons/lesson.ts';
 import { runCommand, type CommandLine } from './workbook/args.ts';
-import { describeItems, findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
+import { findItem, listExercises, listLessons, type Lesson } from './workbook/catalog.ts';
 import { UsageError, workbookRoot } from './workbook/cli.ts';
 import { palette, wantsColor } from './workbook/colors.ts';
+import { missingLessonMessage } from './workbook/plan.ts';
 import { loadProgress, progressOf } from './workbook/progress.ts';
 import { onStop } from './workbook/stopping.ts';
-import { formatTable } from './workbook/table.ts';
+import { formatTable, wrapText } from './workbook/table.ts';
 
 const COMMAND_LINE: CommandLine<'trace'> = {
   command: 'npm run lesson',
@@ -29,6 +30,9 @@ const COMMAND_LINE: CommandLine<'trace'> = {
   flags: { trace: { short: 't', help: 'Print how each request walks the resource tree.', fromNpm: true } },
   maxArguments: 1,
 };
+
+/** How wide the lesson list may be, in columns: it fits a 100-column terminal. */
+const LIST_WIDTH = 100;
 
 runCommand(COMMAND_LINE, async ({ flags, args }) => {
   const root = workbookRoot();
@@ -39,7 +43,7 @@ runCommand(COMMAND_LINE, async ({ flags, args }) => {
   }
   const lesson = findItem(lessons, args[0]!);
   if (lesson === undefined) {
-    throw new UsageError(`There is no lesson ${args[0]}. The lessons are: ${describeItems(lessons)}.\n(npm run lesson lists them with their titles.)`);
+    throw new UsageError(missingLessonMessage(root, args[0]!));
   }
   await runLesson(lesson, flags.trace);
 });
@@ -50,10 +54,14 @@ function formatLessonList(root: string, lessons: readonly Lesson[]): string {
   const paint = palette(wantsColor(process.stdout));
   const progress = loadProgress(root);
   const exercises = listExercises(root);
-  const rows = lessons.map((lesson) => {
+  // The summary column takes what is left of LIST_WIDTH, wrapped onto lines of its own.
+  const titleWidth = Math.max(...lessons.map((l) => l.title.length), 'lesson'.length);
+  const summaryWidth = Math.max(30, LIST_WIDTH - (1 + 2 + 2 + 2 + titleWidth + 2));
+  const rows = lessons.flatMap((lesson) => {
     const exercise = exercises.find((e) => e.number === lesson.number);
     const done = exercise !== undefined && progressOf(progress, exercise.name).status === 'passed';
-    return [done ? paint.green('✓') : ' ', lesson.number, lesson.title, paint.dim(lesson.summary)];
+    const [first = '', ...more] = wrapText(lesson.summary, summaryWidth);
+    return [[done ? paint.green('✓') : ' ', lesson.number, lesson.title, paint.dim(first)], ...more.map((line) => ['', '', '', paint.dim(line)])];
   });
   return [
     formatTable(['', '#', 'lesson', 'what it teaches'], rows),

@@ -163,12 +163,14 @@ export function listSourcePages(root: string): SourcePage[] {
 }
 
 /**
- * The library files a lesson's text includes code from. Only `<<<` lines count (code
- * shown on the page); the paths are relative to the lesson's folder, as VitePress reads them.
+ * The library files a lesson's text includes code from. Only includes count (code shown
+ * on the page): woven blocks (`<!-- weave: ../../lib/x.ts#region -->`, see
+ * tools/workbook/weave.ts) and `<<<` lines; the paths are relative to the lesson's folder.
  */
 export function libIncludesOf(markdown: string, lessonDir: string, root: string): LibInclude[] {
   const byFile = new Map<string, string[]>();
-  for (const match of markdown.matchAll(/^\s*<<<\s+(\S+?)(?:#([\w-]+))?(?:\{[^}]*\})?(?:\s|$)/gm)) {
+  const include = /^\s*(?:<<<\s+|<!-- weave: )(\S+?)(?:#([\w-]+))?(?:\{[^}]*\})?(?:\s|$)/gm;
+  for (const match of markdown.matchAll(include)) {
     const target = match[1]!;
     const file = target.startsWith('@/') ? target.slice(2) : toPosix(relative(root, resolve(lessonDir, target)));
     if (!file.startsWith('lib/')) continue;

@@ -4,7 +4,8 @@
  * in memory. A failure shows the request sent and the response received.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayResource, ThreadPool, appRef } from '../../lib/index.ts';
+import { GatewayResource, ThreadPool, appRef, type Environ } from '../../lib/index.ts';
+import { BlockingInput } from '../../lib/gateway/input.ts';
 import { FakeClock, request } from '../../lib/testing.ts';
 import { subject, subjectPath } from '../../tools/grading/subject.ts';
 import { expectResponse } from '../../tools/grading/wire.ts';
@@ -43,9 +44,45 @@ describe('word-count application', () => {
     expectResponse(await post('a b c d\n'.repeat(20_000)), { code: 200, body: 'lines=20000 words=80000\n' });
   });
 
+  it('reads the body a line at a time, not all at once with one read()', () => {
+    const input = new WatchedInput('a b\n'.repeat(1000));
+    // Only the two keys the exercise reads; the rest of a real environ does not matter here.
+    const environ = { REQUEST_METHOD: 'POST', 'gateway.input': input } as unknown as Environ;
+    const body = [...exported.application(environ, () => () => undefined)].join('');
+    expect(body).toBe('lines=1000 words=2000\n');
+    expect(input.wholeReads, 'read the body with readline() or for (const line of input), not read() with no size or readlines()').toEqual([]);
+  });
+
   it('answers a GET with 405 Method Not Allowed and Allow: POST', async () => {
     expectResponse(await request(resource, { uri: '/' }), {
       code: 405, body: 'Send the text as a POST.\n', headers: { allow: 'POST' },
     });
   });
 });
+
+/**
+ * A body that notes each call which takes all of it at once: `read()` without a size (or
+ * with a huge one) and `readlines()`.
+ */
+class WatchedInput extends BlockingInput {
+  readonly wholeReads: string[] = [];
+
+  constructor(body: string) {
+    let chunk: Buffer | null = Buffer.from(body);
+    super(() => {
+      const c = chunk;
+      chunk = null;
+      return c;
+    });
+  }
+
+  override read(size?: number | null): Buffer {
+    if (size === undefined || size === null || size < 0 || size > 64 * 1024) this.wholeReads.push(`read(${size ?? ''})`);
+    return super.read(size);
+  }
+
+  override readlines(hint?: number | null): Buffer[] {
+    this.wholeReads.push(`readlines(${hint ?? ''})`);
+    return super.readlines(hint);
+  }
+}

@@ -39,7 +39,7 @@ export function createSite(options: SiteOptions = {}): Site {
 
 export const tryThis: Try[] = [
   { note: 'a page: status 200 and its size in the log', path: '/', expect: { code: 200, bodyIncludes: 'leaves a line' } },
-  { note: 'the Referer and User-Agent headers are logged too', path: '/about', headers: { referer: 'http://127.0.0.1:8014/', 'user-agent': 'lesson-14' }, expect: { code: 200, bodyIncludes: 'except in the log' } },
+  { note: 'the Referer and User-Agent headers are logged too', path: '/about', headers: { referer: '{base}', 'user-agent': 'lesson-14' }, expect: { code: 200, bodyIncludes: 'except in the log' } },
   { note: 'a 404 is logged with its status', path: '/missing', expect: { code: 404 } },
   { note: 'HEAD sends no body: the size is logged as -', method: 'HEAD', path: '/', expect: { code: 200 } },
   { note: 'claims to come through a proxy: logged only with BEHIND_PROXY=1', path: '/', headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }, expect: { code: 200 } },

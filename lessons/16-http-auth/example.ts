@@ -15,8 +15,12 @@ import {
 } from '../../lib/index.ts';
 import type { Try } from '../lesson.ts';
 
-/** The password file: `name:password` lines, the passwords hashed with `hashPassword` where they can be. */
-export const PASSWORD_FILE = fileURLToPath(new URL('./passwd', import.meta.url));
+/**
+ * The password file: `name:password` lines, the passwords hashed with `hashPassword` where
+ * they can be. `PASSWD_FILE` names another one, so a learner can add users to a copy
+ * instead of to the tracked file.
+ */
+export const PASSWORD_FILE = process.env.PASSWD_FILE || fileURLToPath(new URL('./passwd', import.meta.url));
 
 /** The name the browser shows when it asks for a password. */
 export const REALM = 'Loom lesson 16';

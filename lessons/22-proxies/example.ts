@@ -1,11 +1,11 @@
 /**
  * Lesson 22: proxies. One process runs three servers:
  *
- * - a small **backend** Site, on the lesson's port + 100 (8122), standing for "the
- *   application server of yours";
+ * - a small **backend** Site, on the lesson's port + 100 (8122; `BACKEND_PORT` picks
+ *   another), standing for "the application server of yours";
  * - the **front** Site, on the lesson's port (8022): local pages, plus
  *   `ReverseProxyResource`s that pass `/app/…` and `/api/…` on to the backend;
- * - a **forward proxy** Site, on the lesson's port + 200 (8222): point a client's
+ * - a **forward proxy** Site, on the lesson's port + 200 (8222; `FORWARD_PROXY_PORT`): point a client's
  *   `--proxy` at it and it fetches `http://` URLs for the client.
  *
  * A reverse proxy must know where its upstream listens, and the runner chooses the
@@ -23,6 +23,20 @@ import type { Try } from '../lesson.ts';
 /** How far above the front's port the backend and the forward proxy listen. */
 export const BACKEND_OFFSET = 100;
 export const FORWARD_PROXY_OFFSET = 200;
+
+/**
+ * The port a helper server listens on: the variable `name` when set (`BACKEND_PORT=9100`),
+ * else the front's port plus `offset`; any free port when the front's is 0 or the sum is
+ * past 65535.
+ */
+export function derivedPort(name: string, front: number, offset: number, env: NodeJS.ProcessEnv = process.env): number {
+  const given = env[name];
+  if (given !== undefined && given !== '') {
+    if (!/^\d+$/.test(given) || Number(given) > 65535) throw new Error(`${name} must be a port number from 0 to 65535, not "${given}".`);
+    return Number(given);
+  }
+  return front === 0 || front + offset > 65535 ? 0 : front + offset;
+}
 
 // #region backend
 /** The backend's tree: a home page, and `/echo/…`, which says what the backend received. */
@@ -100,10 +114,10 @@ export class ProxyLessonSite extends Site {
     if (!this.#mounted) {
       const parsed = parseEndpoint(endpoint);
       const port = parsed.kind === 'tcp' ? parsed.port : 0;
-      const derived = (offset: number) => (port === 0 ? 0 : port + offset);
-      const backend = await this.backend.listen(`tcp:${derived(BACKEND_OFFSET)}:interface=127.0.0.1`);
+      const backend = await this.backend.listen(`tcp:${derivedPort('BACKEND_PORT', port, BACKEND_OFFSET)}:interface=127.0.0.1`);
       this.backendUrl = backend.url;
-      this.forwardProxyUrl = (await this.forwardProxy.listen(`tcp:${derived(FORWARD_PROXY_OFFSET)}:interface=127.0.0.1`)).url;
+      const forwardPort = derivedPort('FORWARD_PROXY_PORT', port, FORWARD_PROXY_OFFSET);
+      this.forwardProxyUrl = (await this.forwardProxy.listen(`tcp:${forwardPort}:interface=127.0.0.1`)).url;
       const backendPort = backend.address.type === 'UNIX' ? 0 : backend.address.port;
       mountProxies(this.#root, backendPort, await portNobodyListensOn(), this.#factory);
       this.#mounted = true;

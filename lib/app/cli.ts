@@ -7,7 +7,7 @@
  * today there is `web`.
  *
  * Exit codes: 0 after a clean stop (Ctrl-C or SIGTERM) or `--help`; 2 for a usage error,
- * printed as one clear line followed by the usage, never a stack trace; 1 when the
+ * printed as one clear line and `See: loom web --help`, never a stack trace; 1 when the
  * server cannot start (a port in use, a module that fails to load, a live pidfile) or
  * did not stop within its grace period.
  *
@@ -57,7 +57,7 @@ export async function main(args: readonly string[], io: ProgramIO = processIO())
       throw usageError(`--config runs the services its file exports, so it takes no command; got "${command}".`);
     }
   } catch (error) {
-    return reportFailure(error, io, programUsage(), PROGRAM);
+    return reportFailure(error, io, PROGRAM);
   }
   if (options.version) {
     io.stdout.write(`${PROGRAM} ${VERSION}\n`);
@@ -73,7 +73,7 @@ export async function main(args: readonly string[], io: ProgramIO = processIO())
   }
   const found = COMMANDS.get(command);
   if (found === undefined) {
-    io.stderr.write(`${PROGRAM}: unknown command "${command}".\n\n${programUsage()}`);
+    io.stderr.write(`${PROGRAM}: unknown command "${command}".\nSee: ${PROGRAM} --help\n`);
     return 2;
   }
   return found.run(after, io, options, args);
@@ -98,9 +98,9 @@ async function runWeb(args: readonly string[], io: ProgramIO, options: ProgramOp
       // A worker tells the primary, which prints the lines once for all of them.
       if (isWorker()) reportReady(urls);
       return { urls: isWorker() ? [] : urls, stop: () => server.stop() };
-    }, `${PROGRAM} web`, usage);
+    }, `${PROGRAM} web`);
   } catch (error) {
-    return reportFailure(error, io, usage, `${PROGRAM} web`);
+    return reportFailure(error, io, `${PROGRAM} web`);
   }
 }
 
@@ -109,12 +109,12 @@ async function runWeb(args: readonly string[], io: ProgramIO, options: ProgramOp
  * that cannot start tells the terminal that started it why, and with which exit code.
  */
 async function serve(io: ProgramIO, all: readonly string[], options: ProgramOptions, start: (log: ServerLog) => Promise<Started>,
-  who: string, usage = programUsage()): Promise<number> {
+  who: string): Promise<number> {
   try {
     if (options.daemon && io.parent === undefined) return await startDaemon(io, all, options);
     return await runServer(io, options, start);
   } catch (error) {
-    const code = reportFailure(error, io, usage, who);
+    const code = reportFailure(error, io, who);
     io.parent?.failed(isLoomError(error) ? error.message : String(error), code);
     return code;
   }
@@ -141,10 +141,14 @@ async function runWorkers(args: readonly string[], config: WebConfig, io: Progra
 }
 // #endregion cli-workers
 
-/** Usage errors get the message and the usage (exit 2); other startup failures the message (exit 1). */
-function reportFailure(error: unknown, io: ProgramIO, usage: string, who = `${PROGRAM} web`): number {
+/**
+ * Usage errors get the message and where the usage is (exit 2): the whole usage is many
+ * screens and would push the one line that matters out of sight. Other startup failures
+ * get the message (exit 1).
+ */
+function reportFailure(error: unknown, io: ProgramIO, who = `${PROGRAM} web`): number {
   if (isLoomError(error, 'LOOM_ERR_USAGE')) {
-    io.stderr.write(`${who}: ${error.message}\n\n${usage}`);
+    io.stderr.write(`${who}: ${error.message}\nSee: ${who} --help\n`);
     return 2;
   }
   if (isLoomError(error)) {

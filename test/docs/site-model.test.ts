@@ -100,6 +100,12 @@ describe('reading lessons and code', () => {
     expect(libIncludesOf('<<< @/lib/site.ts#site-listen{ts}\n<<< ./example.ts#x', dir, root)).toEqual([{ file: 'lib/site.ts', regions: ['site-listen'] }]);
   });
 
+  it('reads woven blocks as includes, by the path in their marker', () => {
+    const dir = join(root, 'lessons/01-first');
+    const woven = '<!-- weave: ../../lib/resource.ts#resource-render -->\n*`lib/resource.ts`, line 12*\n\n```ts\nexport class Resource {}\n```\n<!-- /weave -->';
+    expect(libIncludesOf(woven, dir, root)).toEqual([{ file: 'lib/resource.ts', regions: ['resource-render'] }]);
+  });
+
   it('finds regions in TypeScript, CSS, HTML and shell spellings', () => {
     const text = '// #region a\n/* #region b */\n<!-- #region c -->\n# region d\n  // #region e\n// #endregion a';
     expect(regionsOf(text)).toEqual(['a', 'b', 'c', 'd', 'e']);

@@ -345,5 +345,6 @@ function prose(markdown: string): string {
     .replace(/^---[^]*?^---$/m, '')
     .replace(/^(```|~~~)[^]*?^\1/gm, '')
     .replace(/^<<<.*$/gm, '')
+    .replace(/^<!--.*-->$/gm, '')
     .replace(/`[^`]*`/g, '');
 }

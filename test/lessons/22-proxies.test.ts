@@ -60,3 +60,13 @@ describe('lesson 22: proxies', () => {
     await expect(fetch(other.forwardProxyUrl)).rejects.toThrow();
   });
 });
+
+describe('lesson 22: where the helper servers listen', () => {
+  it('follows the front\'s port, or BACKEND_PORT and FORWARD_PROXY_PORT when set', () => {
+    expect(lesson.derivedPort('BACKEND_PORT', 9000, lesson.BACKEND_OFFSET, {})).toBe(9100);
+    expect(lesson.derivedPort('BACKEND_PORT', 9000, lesson.BACKEND_OFFSET, { BACKEND_PORT: '7000' })).toBe(7000);
+    expect(lesson.derivedPort('FORWARD_PROXY_PORT', 0, lesson.FORWARD_PROXY_OFFSET, {})).toBe(0);
+    expect(lesson.derivedPort('FORWARD_PROXY_PORT', 65400, lesson.FORWARD_PROXY_OFFSET, {})).toBe(0);
+    expect(() => lesson.derivedPort('BACKEND_PORT', 9000, 100, { BACKEND_PORT: 'x' })).toThrow('BACKEND_PORT must be a port number');
+  });
+});

@@ -21,6 +21,11 @@ describe('curlFor', () => {
       .toBe(`curl -i -X PUT -H 'content-type: application/json' --data-binary '{"a":1}' http://127.0.0.1:8007/f`);
   });
 
+  it('puts the server\'s own URL where a header says {base}, so a Referer follows PORT', () => {
+    expect(curlFor({ note: '', path: '/about', headers: { referer: '{base}' } }, 'http://127.0.0.1:9014/'))
+      .toBe("curl -i -H 'referer: http://127.0.0.1:9014/' http://127.0.0.1:9014/about");
+  });
+
   it('quotes single quotes safely for the shell', () => {
     expect(curlFor({ note: '', path: "/it's" }, base)).toBe(`curl -i 'http://127.0.0.1:8007/it'\\''s'`);
   });

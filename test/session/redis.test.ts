@@ -59,7 +59,7 @@ redisServer.describe('RedisSessionStore', () => {
   it('keeps a session as JSON with a TTL of its timeout, renewed by each request that uses it', async () => {
     const s = store();
     await ready(s);
-    const site = new Site(new Notes(), { sessionStore: s, clock: new FakeClock() });
+    const site = new Site(new Notes(), { sessionStore: s, clock: new FakeClock(), logger: memoryLogger() });
     const first = await request(site, { uri: '/?note=hello' });
     const uid = first.text.split(' ')[0]!;
     const key = `${s.prefix}${uid}`;
@@ -129,7 +129,7 @@ redisServer.describe('RedisSessionStore', () => {
         return `${req.getSession().uid} ${req.getSession(Note) ?? '(none)'} ${req.args.get('field')?.[0] ?? ''}`;
       }
     }
-    const site = new Site(new Form(), { sessionStore: s });
+    const site = new Site(new Form(), { sessionStore: s, logger: memoryLogger() });
     const uid = (await request(site)).text;
     const body = '--b\r\nContent-Disposition: form-data; name="field"\r\n\r\nvalue\r\n--b--\r\n';
     const posted = await request(site, { method: 'POST', body, headers: { cookie: `TWISTED_SESSION=${uid}`, 'content-type': 'multipart/form-data; boundary=b' } });
@@ -139,7 +139,7 @@ redisServer.describe('RedisSessionStore', () => {
   it('deletes the key when a session expires', async () => {
     const s = store();
     await ready(s);
-    const site = new Site(new Notes(), { sessionStore: s });
+    const site = new Site(new Notes(), { sessionStore: s, logger: memoryLogger() });
     const uid = (await request(site, { uri: '/?note=x' })).text.split(' ')[0]!;
     const session = await s.find(uid);
     expect(session?.getComponent(Note)).toBe('x');
@@ -152,7 +152,7 @@ redisServer.describe('RedisSessionStore', () => {
     const s = store();
     await ready(s);
     // Both processes use the default key prefix, as two copies of one app would.
-    const here = new Site(new Notes(), { sessionStore: new RedisSessionStore({ client: s.client }) });
+    const here = new Site(new Notes(), { sessionStore: new RedisSessionStore({ client: s.client }), logger: memoryLogger() });
     const made = await request(here, { uri: '/?note=from-the-parent' });
     const uid = made.text.split(' ')[0]!;
 

@@ -4,7 +4,7 @@ import { Resource } from '../../lib/resource.ts';
 import type { Request } from '../../lib/request.ts';
 import { MemorySessionStore, Session, assertPlainData, isSessionUid, newSessionUid, sessionCookieName } from '../../lib/session/session.ts';
 import { Site } from '../../lib/site.ts';
-import { FakeClock, makeRequest, request } from '../../lib/testing.ts';
+import { FakeClock, makeRequest, memoryLogger, request } from '../../lib/testing.ts';
 
 class WhoAmI extends Resource {
   override isLeaf = true;
@@ -16,8 +16,10 @@ class WhoAmI extends Resource {
 function setup(options: { maxSessions?: number } = {}) {
   const clock = new FakeClock(1000);
   const store = new MemorySessionStore(options);
-  const site = new Site(new WhoAmI(), { clock, sessionStore: store });
-  return { clock, store, site };
+  // A logger of its own, so the eviction warnings land where the cap tests read them, not on stderr.
+  const logger = memoryLogger();
+  const site = new Site(new WhoAmI(), { clock, sessionStore: store, logger });
+  return { clock, store, site, logger };
 }
 
 function cookieOf(setCookie: string | undefined): string {
@@ -243,9 +245,10 @@ describe('MemorySessionStore cap', () => {
   });
 
   it('bounds a flood of new clients', async () => {
-    const { site, store } = setup({ maxSessions: 50 });
+    const { site, store, logger } = setup({ maxSessions: 50 });
     for (let i = 0; i < 200; i++) await request(site);
     expect(store.size).toBe(50);
+    expect(logger.messages.filter((m) => m.level === 'warn' && m.message.startsWith('Session store full (50 sessions)'))).toHaveLength(1);
   });
 
   it('refuses a cap that is not a whole number of at least 1', () => {

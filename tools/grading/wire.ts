@@ -8,6 +8,7 @@
  * expectResponse(response, { code: 200, body: 'Hello, world!' });
  */
 import type { TestResponse } from '../../lib/testing.ts';
+import { formatTrace, type TraceEvent } from '../../lib/trace.ts';
 
 /** What a graded test expects of a response. Only the fields given are checked. */
 export interface Expected {
@@ -43,7 +44,7 @@ function findProblems(response: TestResponse, expected: Expected): string[] {
     if (got !== value) problems.push(value === undefined ? `expected no ${name} header, got "${got}"` : `expected header ${name}: "${value}", got ${got === undefined ? 'no such header' : `"${got}"`}`);
   }
   if (expected.body !== undefined && response.text !== expected.body) {
-    problems.push(`expected the body to be exactly:\n${indent(expected.body)}\n${markDifference(expected.body, response.text)}`);
+    problems.push(`expected the body to be exactly:\n${indent(clip(expected.body))}\n${markDifference(expected.body, response.text)}`);
   }
   for (const part of list(expected.bodyIncludes)) {
     if (!response.text.includes(part)) problems.push(`expected the body to contain ${JSON.stringify(part)}`);
@@ -71,7 +72,23 @@ export function transcript(response: TestResponse, problems: readonly string[], 
     indent(`${got.join('\n')}\n\n${clip(response.text)}`, '  < '),
     '',
     ...problems.map((p) => `✗ ${p}`),
+    ...walkUnder404(response),
   ].join('\n');
+}
+
+/** For a 404, the walk through the resource tree, which shows where it stopped and why. */
+function walkUnder404(response: TestResponse): string[] {
+  if (response.code !== 404 || response.trace === undefined) return [];
+  return ['', 'The walk through the resource tree (npm run lesson NN -- --trace prints the same):', indent(formatTrace(response.trace), '  '),
+    ...whereItStopped(response.trace)];
+}
+
+/** One line naming the resource that had no child for a segment, when that is what gave the 404. */
+function whereItStopped(trace: readonly TraceEvent[]): string[] {
+  const step = trace.find((e): e is Extract<TraceEvent, { kind: 'child' }> => e.kind === 'child' && e.child.startsWith('ErrorPage'));
+  if (step === undefined) return [];
+  return [`  The walk stopped at ${step.parent}: it has no child named ${JSON.stringify(step.segment)}. A resource that answers ` +
+    'every path below it is a leaf (isLeaf = true); otherwise give it the child with putChild or getChild.'];
 }
 
 /** Show where `actual` first departs from `expected`, with a caret under the spot. */
@@ -90,8 +107,28 @@ function list(v: string | readonly string[] | undefined): readonly string[] {
   return v === undefined ? [] : typeof v === 'string' ? [v] : v;
 }
 
-function clip(text: string): string {
-  return text.length > 2000 ? `${text.slice(0, 2000)}\n… (${text.length - 2000} more characters)` : text;
+/** Lines of a body shown before and after the part a transcript leaves out. */
+const HEAD_LINES = 8;
+const TAIL_LINES = 2;
+/** Characters of a body shown at most, for bodies of few but long lines. */
+const MAX_CHARACTERS = 1200;
+
+/**
+ * A long body with its middle left out, so that the problems under the transcript stay in
+ * sight: the first lines, a line saying how much is missing, the last lines.
+ */
+export function clip(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length > HEAD_LINES + TAIL_LINES + 1) {
+    const left = lines.slice(HEAD_LINES, lines.length - TAIL_LINES);
+    const shown = [...lines.slice(0, HEAD_LINES), `… (${left.length} lines, ${left.join('\n').length} characters, left out)`, ...lines.slice(-TAIL_LINES)].join('\n');
+    return shown.length > MAX_CHARACTERS * 1.5 ? clipCharacters(text) : shown;
+  }
+  return clipCharacters(text);
+}
+
+function clipCharacters(text: string): string {
+  return text.length > MAX_CHARACTERS ? `${text.slice(0, MAX_CHARACTERS)}\n… (${text.length - MAX_CHARACTERS} more characters)` : text;
 }
 
 function indent(text: string, prefix = '    '): string {

@@ -20,3 +20,19 @@ function pad(cell: string, width: number, align: Align): string {
   const room = ' '.repeat(Math.max(0, width - visibleLength(cell)));
   return align === 'right' ? room + cell : cell + room;
 }
+
+/** `text` broken at spaces into lines of at most `width` characters (a longer word keeps its own line). */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (current !== '' && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else {
+      current = current === '' ? word : `${current} ${word}`;
+    }
+  }
+  if (current !== '' || lines.length === 0) lines.push(current);
+  return lines;
+}

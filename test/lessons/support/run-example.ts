@@ -6,7 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import type { SiteOptions } from '../../../lib/index.ts';
 import { memoryLogger } from '../../../lib/testing.ts';
-import type { LessonExample, Try } from '../../../lessons/lesson.ts';
+import { headersFor, type LessonExample, type Try } from '../../../lessons/lesson.ts';
 
 /** A running example. */
 export interface RunningExample {
@@ -36,7 +36,7 @@ export interface Answer {
 
 /** Send one documented request to the example at `baseUrl` (which ends with `/`), as the curl line the lesson shows would. */
 export async function send(t: Try, baseUrl: string): Promise<Answer> {
-  const headers = new globalThis.Headers(t.headers);
+  const headers = new globalThis.Headers(headersFor(t, baseUrl));
   let body: string | undefined = t.body;
   if (t.form !== undefined) {
     body = new URLSearchParams(t.form).toString();

@@ -1,0 +1,42 @@
+/** The transcripts of graded tests (tools/grading/wire.ts): long bodies are shown with their middle left out. */
+import { describe, expect, it } from 'vitest';
+import { Resource } from '../../lib/index.ts';
+import { request } from '../../lib/testing.ts';
+import { clip, transcript } from '../../tools/grading/wire.ts';
+
+describe('clip', () => {
+  it('leaves a short body as it is', () => {
+    expect(clip('one\ntwo')).toBe('one\ntwo');
+  });
+
+  it('shows the first 8 and last 2 lines of a long body, saying how much is left out', () => {
+    const body = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`).join('\n');
+    const shown = clip(body).split('\n');
+    expect(shown).toHaveLength(11);
+    expect(shown.slice(0, 2)).toEqual(['line 1', 'line 2']);
+    expect(shown[8]).toMatch(/^… \(30 lines, \d+ characters, left out\)$/);
+    expect(shown.slice(-2)).toEqual(['line 39', 'line 40']);
+  });
+
+  it('cuts a body of a few very long lines by characters', () => {
+    const shown = clip('x'.repeat(5000));
+    expect(shown).toBe(`${'x'.repeat(1200)}\n… (3800 more characters)`);
+  });
+});
+
+describe('a transcript of a 404', () => {
+  it('shows the walk through the tree and names the resource with no such child', async () => {
+    const root = new Resource();
+    root.putChild('page', new Resource());
+    const response = await request(root, { uri: '/page/' });
+    const text = transcript(response, ['expected status 200, got 404']);
+    expect(text).toContain('The walk through the resource tree');
+    expect(text).toContain('"page" Resource → Resource (putChild)');
+    expect(text).toContain('The walk stopped at Resource: it has no child named "".');
+  });
+
+  it('says nothing of a walk for other statuses', async () => {
+    const leaf = new (class extends Resource { override isLeaf = true; render_GET() { return 'hi'; } })();
+    expect(transcript(await request(leaf, { uri: '/' }), [])).not.toContain('The walk');
+  });
+});
