@@ -3,6 +3,8 @@
  * instead of measuring): a fast wrong answer must never make the table.
  */
 import { Agent, request } from 'node:http';
+import { connect as connectHttp2 } from 'node:http2';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { LoadResult } from './load.ts';
 import type { Check } from './scenarios.ts';
@@ -16,10 +18,22 @@ export interface Answer {
   readonly body: Buffer;
 }
 
+/** How a check talks to the server: HTTP/1.1 (over TLS for an `https:` URL), or HTTP/2 over TLS. */
+export type Transport = 'h1' | 'h2';
+
+/**
+ * The bench's certificate is self-signed and made for this run (bench/fixtures.ts):
+ * the checks talk TLS to it without verifying it, as wrk and h2load do.
+ */
+const OWN_CERTIFICATE = { rejectUnauthorized: false } as const;
+
 /** One GET, on a fresh connection unless an agent is given, bounded by `timeoutMs`. */
-export function get(url: string, headers: Readonly<Record<string, string>> = {}, timeoutMs = 5000, agent: Agent | false = false): Promise<Answer> {
+export function get(url: string, headers: Readonly<Record<string, string>> = {}, timeoutMs = 5000, agent: Agent | false = false, transport: Transport = 'h1'): Promise<Answer> {
+  if (transport === 'h2') return getHttp2(url, headers, timeoutMs);
+  const secure = url.startsWith('https:');
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers, agent, timeout: timeoutMs }, (res) => {
+    const send = secure ? httpsRequest : request;
+    const req = send(url, { headers, agent, timeout: timeoutMs, ...(secure ? OWN_CERTIFICATE : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -28,6 +42,35 @@ export function get(url: string, headers: Readonly<Record<string, string>> = {},
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** One GET over HTTP/2, on a session of its own, bounded by `timeoutMs`. */
+function getHttp2(url: string, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const { origin, pathname, search } = new URL(url);
+    const session = connectHttp2(origin, OWN_CERTIFICATE);
+    const fail = (error: Error) => {
+      session.destroy();
+      reject(error);
+    };
+    session.on('error', fail);
+    session.setTimeout(timeoutMs, () => fail(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+    const stream = session.request({ ':path': pathname + search, ...headers });
+    const chunks: Buffer[] = [];
+    let status = 0;
+    let answerHeaders: Record<string, string | string[] | undefined> = {};
+    stream.on('response', (h) => {
+      status = Number(h[':status']);
+      answerHeaders = h;
+    });
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => {
+      session.close();
+      resolve({ status, headers: answerHeaders, body: Buffer.concat(chunks) });
+    });
+    stream.on('error', fail);
+    stream.end();
   });
 }
 
@@ -84,15 +127,15 @@ export interface Verified {
  * cookie from the first answer and expect the counter to have moved to 2: the request
  * both read and wrote its session.
  */
-export async function verify(url: string, headers: Readonly<Record<string, string>>, check: Check, bodies: Bodies): Promise<Verified> {
+export async function verify(url: string, headers: Readonly<Record<string, string>>, check: Check, bodies: Bodies, transport: Transport = 'h1'): Promise<Verified> {
   // A generous first wait: a gateway's worker threads may still be starting (loading
   // tsx and the application) when the server says it is ready.
-  const first = await get(url, headers, FIRST_ANSWER_TIMEOUT_MS);
+  const first = await get(url, headers, FIRST_ANSWER_TIMEOUT_MS, false, transport);
   const problem = problemWith(check, first, bodies, 1);
   if (problem !== null || check.counter !== true) return { problem, cookie: null };
   const cookie = sessionCookie(first);
   if (cookie === null) return { problem: 'expected a Set-Cookie header on the first request', cookie: null };
-  const second = await get(url, { ...headers, cookie });
+  const second = await get(url, { ...headers, cookie }, 5000, false, transport);
   return { problem: problemWith(check, second, bodies, 2), cookie };
 }
 
@@ -104,7 +147,9 @@ export async function verify(url: string, headers: Readonly<Record<string, strin
  * generator process takes most of a second.
  */
 export async function burst(url: string, headers: Readonly<Record<string, string>>, check: Check, bodies: Bodies, count: number, concurrency: number, seconds = Infinity): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent = url.startsWith('https:')
+    ? new HttpsAgent({ keepAlive: true, maxSockets: concurrency, ...OWN_CERTIFICATE })
+    : new Agent({ keepAlive: true, maxSockets: concurrency });
   const plain: Check = { ...check, counter: false };
   const latencies: number[] = [];
   let unexpected = 0;

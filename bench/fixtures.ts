@@ -5,7 +5,10 @@
  * The static files are pseudo-random bytes from a fixed seed, so a server that sent the
  * wrong range or a stale buffer cannot pass the body check by accident. The page is
  * HTML made of words, so it compresses like a real page (about 4:1), not like zeros.
+ * The TLS scenario's key and self-signed certificate are made by openssl, once a run,
+ * so that every TLS server is measured on the very same certificate.
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +21,9 @@ export interface Fixtures {
   readonly staticDir: string;
   readonly pageFile: string;
   readonly bodies: Bodies;
+  /** PEM files for the TLS servers: an RSA 2048 key and a certificate for 127.0.0.1. */
+  readonly tlsKey: string;
+  readonly tlsCert: string;
   remove(): void;
 }
 
@@ -78,6 +84,15 @@ export function makeFixtures(): Fixtures {
   writeFileSync(join(staticDir, 'site.css.gz'), gzipSync(bodies.css, { level: 9 }));
   const pageFile = join(dir, 'page.html');
   writeFileSync(pageFile, bodies.page);
+  const tlsKey = join(dir, 'tls-key.pem');
+  const tlsCert = join(dir, 'tls-cert.pem');
+  makeCertificate(tlsKey, tlsCert);
   for (const path of [dir, staticDir]) chmodSync(path, 0o755);
-  return { dir, staticDir, pageFile, bodies, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, staticDir, pageFile, bodies, tlsKey, tlsCert, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost (openssl, from Debian's openssl package). */
+function makeCertificate(keyFile: string, certFile: string): void {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore', timeout: 30_000 });
 }

@@ -11,7 +11,7 @@ import type { BenchOptions } from './args.ts';
 import { bundlePath, SERVERS_DIR } from './build.ts';
 import { burst, verify } from './check.ts';
 import type { Fixtures } from './fixtures.ts';
-import { loadCommand, parseAutocannon, parseWrk, type LoadGeneratorName, type LoadResult } from './load.ts';
+import { loadCommand, parseAutocannon, parseH2load, parseWrk, type LoadGeneratorName, type LoadResult } from './load.ts';
 import { nginxConfig } from './nginx.ts';
 import { freePort, runToEnd, sampleRss, startServer, treeCpuSeconds, treeRssMB, type RunningProcess } from './process.ts';
 import type { Programs } from './programs.ts';
@@ -186,8 +186,12 @@ class ScenarioRun {
         if (row.status !== 'measured') continue;
         // Memory growth is measured once: 100 000 requests a round would add minutes and little news.
         if (c.growthRequests !== undefined && row.samples.length > 0) continue;
+        if (c.transport === 'h2' && this.#plan.programs.h2load === null) {
+          Object.assign(row, { status: 'not-installed', reason: 'nghttp2-client (h2load)' });
+          continue;
+        }
         try {
-          const base = `http://127.0.0.1:${port}`;
+          const base = `${c.transport === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
           const cookie = await this.#check(server, c, base, proc);
           idle ??= treeRssMB(proc.pid);
           row.samples.push(await this.#measure(server, c, base, proc, cookie, idle));
@@ -204,7 +208,7 @@ class ScenarioRun {
   /** Check the answer; returns the session cookie to send with the load, if any. */
   async #check(server: ServerSpec, c: CaseSpec, base: string, proc: RunningProcess): Promise<string | null> {
     const check = server.check ?? c.check;
-    const verified = await verify(base + c.path, c.headers ?? {}, check, this.#plan.fixtures.bodies);
+    const verified = await verify(base + c.path, c.headers ?? {}, check, this.#plan.fixtures.bodies, c.transport === 'h2' ? 'h2' : 'h1');
     if (verified.problem !== null) throw new Error(`wrong answer to GET ${c.path}: ${verified.problem}`);
     if (proc.exited) throw new Error(`the server exited: ${proc.tail()}`);
     return c.session === true ? verified.cookie : null;
@@ -216,14 +220,15 @@ class ScenarioRun {
     const status = (server.check ?? c.check).status;
     const url = base + c.path;
     if (c.growthRequests !== undefined) return this.#measureGrowth(c.growthRequests, url, headers, status, proc, idle);
-    if (!options.quick && options.warmup > 0) {
+    // The harness's own burst speaks HTTP/1.1 only; h2load warms an h2 case up itself (--warm-up-time).
+    if (!options.quick && options.warmup > 0 && c.transport !== 'h2') {
       const check = server.check ?? c.check;
       const warm = await burst(url, headers, check, this.#plan.fixtures.bodies, Infinity, WARMUP_CONNECTIONS, options.warmup);
       if (warm.unexpected > 0) throw new Error(`${warm.unexpected} of ${warm.requests} answers during warm-up were wrong or failed`);
     }
     const sampler = sampleRss(proc.pid);
     const cpuBefore = treeCpuSeconds(proc.pid);
-    const result = options.quick ? await this.#quickLoad(server, c, url, headers) : await this.#load(url, headers, status, { seconds: options.duration });
+    const result = options.quick ? await this.#quickLoad(server, c, url, headers) : await this.#load(url, headers, status, { seconds: options.duration }, c.transport);
     const cpuUsPerReq = cpuPerRequest(cpuBefore, treeCpuSeconds(proc.pid), result.requests);
     const peak = sampler.stop();
     if (proc.exited) throw new Error(`the server exited under load: ${proc.tail()}`);
@@ -241,7 +246,7 @@ class ScenarioRun {
    */
   #quickLoad(server: ServerSpec, c: CaseSpec, url: string, headers: Record<string, string>): Promise<LoadResult> {
     const check = server.check ?? c.check;
-    if (server.id === c.reference) return this.#load(url, headers, check.status, { seconds: 1 });
+    if (server.id === c.reference || c.transport === 'h2') return this.#load(url, headers, check.status, { seconds: 1 }, c.transport);
     return burst(url, headers, check, this.#plan.fixtures.bodies, QUICK_REQUESTS, QUICK_CONNECTIONS);
   }
 
@@ -261,11 +266,11 @@ class ScenarioRun {
     };
   }
 
-  async #load(url: string, headers: Record<string, string>, expectStatus: number, size: { seconds: number } | { amount: number }): Promise<LoadResult> {
+  async #load(url: string, headers: Record<string, string>, expectStatus: number, size: { seconds: number } | { amount: number }, transport?: CaseSpec['transport']): Promise<LoadResult> {
     const { options, programs, pinLoad } = this.#plan;
     const byAmount = 'amount' in size;
-    // wrk cannot count requests, so fixed amounts always go to autocannon.
-    const generator: LoadGeneratorName = byAmount ? 'autocannon' : this.#plan.generator;
+    // wrk cannot count requests, so fixed amounts always go to autocannon; only h2load speaks HTTP/2.
+    const generator: LoadGeneratorName = transport === 'h2' ? 'h2load' : byAmount ? 'autocannon' : this.#plan.generator;
     const request = {
       url, headers, expectStatus,
       connections: options.quick ? QUICK_CONNECTIONS : options.connections,
@@ -274,6 +279,7 @@ class ScenarioRun {
     };
     const timeoutMs = byAmount ? 300_000 : (size.seconds + 30) * 1000;
     const stdout = await runToEnd([...pinLoad, ...loadCommand(generator, request, programs.wrk ?? 'wrk')], timeoutMs);
+    if (generator === 'h2load') return parseH2load(stdout, expectStatus);
     return generator === 'wrk' ? parseWrk(stdout, expectStatus) : parseAutocannon(stdout, expectStatus);
   }
 
@@ -288,6 +294,8 @@ class ScenarioRun {
       BENCH_BACKEND_PORT: String(support.backendPort),
       BENCH_REDIS_PORT: String(support.redisPort),
       BENCH_NGINX: programs.nginx ?? '',
+      BENCH_TLS_KEY: fixtures.tlsKey,
+      BENCH_TLS_CERT: fixtures.tlsCert,
     };
     const launch = server.launch;
     switch (launch.kind) {

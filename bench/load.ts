@@ -1,8 +1,10 @@
 /**
  * The load generators: wrk (C, lighter, preferred when installed) and autocannon (from
- * npm, always there). Both run as separate processes, pinned to their own core when the
+ * npm, always there) for HTTP/1.1, over TLS too; h2load (C, Debian's nghttp2-client)
+ * for HTTP/2, which neither of the others speaks. Both run as separate processes, pinned to their own core when the
  * harness pins; both end by themselves after `duration` seconds (or `amount` requests),
- * and each prints a `BENCH-RESULT {json}` line that is parsed here into one shape.
+ * and wrk and autocannon print a `BENCH-RESULT {json}` line; h2load's own summary is
+ * read instead. Each is parsed here into one shape.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +29,7 @@ export interface LoadRequest {
   readonly expectStatus: number;
 }
 
-export type LoadGeneratorName = 'wrk' | 'autocannon';
+export type LoadGeneratorName = 'wrk' | 'autocannon' | 'h2load';
 
 const RESULT_PREFIX = 'BENCH-RESULT ';
 const WRK_SCRIPT = fileURLToPath(new URL('./load/wrk-report.lua', import.meta.url));
@@ -35,6 +37,7 @@ const AUTOCANNON_RUNNER = fileURLToPath(new URL('./load/autocannon.mjs', import.
 
 /** The command line (program first) that runs `request` with `generator`. */
 export function loadCommand(generator: LoadGeneratorName, request: LoadRequest, wrkPath = 'wrk'): string[] {
+  if (generator === 'h2load') return h2loadCommand(request);
   if (generator === 'autocannon') {
     const { url, connections, duration, amount, headers } = request;
     const config = amount === undefined ? { url, connections, duration, headers } : { url, connections, amount, headers };
@@ -77,6 +80,43 @@ export function parseAutocannon(stdout: string, expectStatus: number): LoadResul
     seconds: num(r, 'seconds'),
     p99Ms: num(r, 'p99Ms'),
     unexpected: requests - good + num(r, 'errors'),
+  };
+}
+
+/**
+ * h2load: one thread, `connections` connections, one stream at a time on each (`-m 1`,
+ * like a keep-alive HTTP/1.1 connection under wrk), for `duration` seconds after one
+ * second of warm-up (`--warm-up-time`, so connecting is not counted).
+ */
+function h2loadCommand(request: LoadRequest): string[] {
+  if (request.amount !== undefined) throw new Error('h2load here runs for a duration; a fixed number of requests is not wired up.');
+  const headerArgs = Object.entries(request.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  return ['h2load', '-t', '1', '-c', String(request.connections), '-m', '1', '--warm-up-time', '1', '-D', String(request.duration), ...headerArgs, request.url];
+}
+
+/**
+ * Parse h2load's summary. It prints no percentiles, so the slowest request's time
+ * stands in for p99 (an upper bound), and only counts statuses by class (2xx, 4xx…).
+ * Its "finished in" time includes the warm-up while its counts and req/s do not, so
+ * the measured seconds are worked out from those two.
+ */
+export function parseH2load(stdout: string, expectStatus: number): LoadResult {
+  const finished = /finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(stdout);
+  const requests = /requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(stdout);
+  const statuses = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(stdout);
+  const slowest = /time for request:\s+\S+\s+([\d.]+)(us|ms|s)/.exec(stdout);
+  if (finished === null || requests === null || statuses === null || slowest === null) {
+    throw new Error(`h2load printed no summary; its output ended with: ${stdout.slice(-300)}`);
+  }
+  const done = Number(requests[2]);
+  const byClass = statuses.slice(1).map(Number);
+  const expected = byClass[Math.floor(expectStatus / 100) - 2] ?? 0;
+  const unit = { us: 0.001, ms: 1, s: 1000 }[slowest[2] as 'us' | 'ms' | 's'];
+  return {
+    requests: done,
+    seconds: Number(finished[1]) > 0 ? done / Number(finished[1]) : 0,
+    p99Ms: Number(slowest[1]) * unit,
+    unexpected: done - expected + Number(requests[5]) + Number(requests[6]),
   };
 }
 

@@ -14,6 +14,8 @@ export interface Programs {
   readonly python: string | null;
   readonly redis: string | null;
   readonly wrk: string | null;
+  /** nghttp2-client's HTTP/2 load generator, for the h2 case. */
+  readonly h2load: string | null;
   readonly taskset: string | null;
   readonly cores: number;
   readonly cpu: string;
@@ -60,6 +62,7 @@ export function findPrograms(): Programs {
     python: pythonWithTwisted(),
     redis: which('redis-server'),
     wrk: which('wrk'),
+    h2load: which('h2load'),
     taskset: which('taskset'),
     cores: availableParallelism(),
     cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
@@ -88,5 +91,6 @@ export function peerVersions(programs: Programs): Record<string, string> {
   ask('Twisted', programs.python, ['-c', 'import twisted; print(twisted.__version__)'], /^(\S+)/);
   ask('redis', programs.redis, ['--version'], /v=(\S+)/);
   ask('wrk', programs.wrk, ['-v'], /wrk (\S+)/);
+  ask('h2load', programs.h2load, ['--version'], /nghttp2\/(\S+)/);
   return versions;
 }

@@ -78,6 +78,8 @@ export interface CaseSpec {
   readonly session?: boolean;
   /** Instead of throughput: RSS growth after this many requests without a cookie. */
   readonly growthRequests?: number;
+  /** HTTP/1.1 over TLS, or HTTP/2 over TLS (loaded by h2load); plain HTTP/1.1 when omitted. */
+  readonly transport?: 'tls' | 'h2';
 }
 
 export interface Scenario {
@@ -267,8 +269,26 @@ const scaleOut: Scenario = {
   ],
 };
 
+const tls: Scenario = {
+  id: 'tls',
+  title: 'Hello world over TLS: HTTP/1.1 and HTTP/2',
+  note: 'Every server uses the same RSA 2048 certificate, made for the run. Loom\'s one ssl: endpoint offers h2 and http/1.1 by ALPN; ' +
+    'wrk loads the HTTP/1.1 case, h2load (one stream at a time per connection) the HTTP/2 one.',
+  servers: [
+    { id: 'loom', label: 'Loom Site on ssl:', launch: node('loom-tls.ts'), loom: true },
+    { id: 'https', label: 'node:https (bare)', launch: node('node-https-hello.ts'), cases: ['tls-hello'] },
+    { id: 'http2', label: 'node:http2 (bare, compatibility API)', launch: node('node-http2-hello.ts'), cases: ['h2-hello'] },
+  ],
+  cases: [
+    { id: 'tls-hello', title: 'GET / over TLS, HTTP/1.1 → 13 bytes', path: '/', check: HELLO_OK, reference: 'https', transport: 'tls',
+      targets: [{ server: 'loom', metric: 'rps', atLeast: 0.9 }] },
+    { id: 'h2-hello', title: 'GET / over TLS, HTTP/2 → 13 bytes', path: '/', check: HELLO_OK, reference: 'http2', transport: 'h2',
+      targets: [{ server: 'loom', metric: 'rps', atLeast: 0.9 }] },
+  ],
+};
+
 /** Every scenario, in the order a full run measures them. */
-export const SCENARIOS: readonly Scenario[] = [hello, staticFiles, gzip, gzipStatic, proxy, gateway, sessions, scaleOut];
+export const SCENARIOS: readonly Scenario[] = [hello, staticFiles, gzip, gzipStatic, proxy, gateway, sessions, scaleOut, tls];
 
 /** Every id the command line accepts: scenario ids and case ids. */
 export function knownIds(scenarios: readonly Scenario[] = SCENARIOS): string[] {

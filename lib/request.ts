@@ -25,7 +25,7 @@
  * finished) that every method reads, as Twisted's is; what does not need that state
  * lives elsewhere (headers, args, URL helpers and body reading in lib/plumbing/, the
  * finish notice in lib/finish-notice.ts, sessions in lib/session/).
- * Tests: `test/request.test.ts`; the whole life of a request is lesson 20 (not written yet).
+ * Tests: `test/request.test.ts`; the whole life of a request is lesson 20 (request-lifecycle).
  */
 
 import { parse as parseCookieHeader } from 'cookie';

@@ -16,7 +16,7 @@
  * it; a service that fails to start stops the ones started before it, so a half-started
  * program does not keep ports open; there is no `Application` wrapper (that name is the
  * gateway's), the config file exports its `MultiService` as `application`.
- * Tests: `test/service.test.ts`. Lesson 25 (running-a-server, not written yet) uses it.
+ * Tests: `test/service.test.ts`. Lesson 25 (running-a-server) uses it.
  */
 
 import type { ListeningPort, Site } from './site.ts';

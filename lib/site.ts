@@ -22,7 +22,7 @@
  * - a CONNECT request is rendered through the tree like any other (Twisted's rule), on
  *   a channel a forward proxy can take the connection from for a tunnel; `close()` cuts
  *   open tunnels after its grace period, since they have no end to wait for.
- * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 (not written yet)
+ * Tests: `test/site.test.ts`, `test/site.loopback.test.ts`. Lesson 20 (request-lifecycle)
  * walks through it.
  */
 
@@ -167,9 +167,12 @@ export class Site implements RequestOwner {
    * in-memory ones here too.
    */
   dispatch(request: Request): void {
-    this.#deadlines.add(request);
-    // On close rather than finish: a request whose client left may never finish.
-    request.channel.onClose(() => this.#deadlines.delete(request));
+    if (this.#deadlines.enabled) {
+      this.#deadlines.add(request);
+      // On close rather than finish: a request whose client left may never finish. With
+      // no limit set this listener is skipped: one per request showed in HTTP/2 profiles.
+      request.channel.onClose(() => this.#deadlines.delete(request));
+    }
     if (request.method === 'POST' && isMultipart(request.getHeader('content-type'))) {
       parseMultipart(request.getHeader('content-type')!, request.content).then(
         (form) => {

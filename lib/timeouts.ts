@@ -160,6 +160,11 @@ export class ResponseDeadlines {
     this.#logger = logger;
   }
 
+  /** False when there is no limit (`responseTimeout` 0, the default): then nothing needs watching. */
+  get enabled(): boolean {
+    return this.#seconds !== 0;
+  }
+
   /** How many requests are being watched. */
   get size(): number {
     return this.#started.size;

@@ -14,7 +14,7 @@
  * TypeScript (run through tsx, as `loom web`'s modules are) and exports `application`
  * rather than assigning a global; a file that exports no service is a usage error that
  * says what it must export.
- * Tests: `test/app/config-file.test.ts`. Lesson 25 (running-a-server, not written yet)
+ * Tests: `test/app/config-file.test.ts`. Lesson 25 (running-a-server)
  * shows the howto's examples as config files.
  */
 

@@ -16,7 +16,7 @@
  * instead of a double fork (Node's `detached` already makes it a session leader), and
  * the child stays in the working folder, where relative paths on the command line point
  * (twistd chdirs to `--rundir`, `.` by default, too).
- * Tests: `test/app/daemon.test.ts`. Lesson 25 (running-a-server, not written yet) shows it.
+ * Tests: `test/app/daemon.test.ts`. Lesson 25 (running-a-server) shows it.
  */
 
 import { spawn } from 'node:child_process';

@@ -17,7 +17,7 @@
  * As in twistd, `--logfile` here is the server's log, and `loom web --logfile` is the
  * access log; without the latter, access lines go to the server's log.
  * Tests: `test/app/program.test.ts`, `test/app/daemon.test.ts`.
- * Lesson 25 (running-a-server, not written yet) teaches it.
+ * Lesson 25 (running-a-server) teaches it.
  */
 
 import { createWriteStream, type WriteStream } from 'node:fs';

@@ -40,7 +40,7 @@
  *   sessions in one process, and has one idle `timeout`).
  * `--notracebacks` is kept, doing nothing, as in Twisted.
  * Tests: `test/app/web.test.ts` (in memory) and `test/app/cli.test.ts` (the real program).
- * Lesson 25 (running-a-server, not written yet) teaches it; lesson 23 configures a File
+ * Lesson 25 (running-a-server) teaches it; lesson 23 configures a File
  * the same way.
  */
 

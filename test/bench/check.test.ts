@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burst, problemWith, sessionCookie, verify, type Answer, type Bodies } from '../../bench/check.ts';
+import { makeCertificate, type TestCertificate } from '../support/tls.ts';
 
 const bodies: Bodies = { hello: Buffer.from('Hello, world!'), '1k': Buffer.alloc(1024, 1), '1m': Buffer.alloc(16, 2), page: Buffer.from('<p>page</p>'), css: Buffer.from('p { }') };
 const answer = (status: number, body: Buffer | string, headers: Answer['headers'] = {}): Answer => ({ status, headers, body: Buffer.from(body) });
@@ -87,5 +90,40 @@ describe('verify and burst against a live server', () => {
     expect(warm.unexpected).toBe(0);
     expect(warm.seconds).toBeGreaterThanOrEqual(0.2);
     expect(warm.seconds).toBeLessThan(5);
+  });
+});
+
+describe('verify and burst over TLS, on a self-signed certificate', () => {
+  let certificate: TestCertificate;
+  let server: Http2SecureServer;
+  let base = '';
+  const protocols: string[] = [];
+
+  beforeAll(async () => {
+    certificate = makeCertificate();
+    // One server for both transports, as Loom's ssl: endpoint is: h2 by ALPN, else HTTP/1.1.
+    server = createSecureServer({ key: readFileSync(certificate.key), cert: certificate.pem, allowHTTP1: true }, (req, res) => {
+      protocols.push(req.httpVersion);
+      res.end('Hello, world!');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    base = `https://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    certificate.remove();
+  });
+
+  it('verifies over HTTP/1.1 and over HTTP/2, each on the protocol asked for', async () => {
+    protocols.length = 0;
+    expect(await verify(`${base}/hello`, {}, { status: 200, body: 'hello' }, bodies)).toEqual({ problem: null, cookie: null });
+    expect(await verify(`${base}/hello`, {}, { status: 200, body: 'hello' }, bodies, 'h2')).toEqual({ problem: null, cookie: null });
+    expect(protocols).toEqual(['1.1', '2.0']);
+  });
+
+  it('bursts over TLS keep-alive connections', async () => {
+    expect(await burst(`${base}/hello`, {}, { status: 200, body: 'hello' }, bodies, 20, 2)).toMatchObject({ requests: 20, unexpected: 0 });
   });
 });

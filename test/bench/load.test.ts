@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCommand, parseAutocannon, parseWrk, resultLine } from '../../bench/load.ts';
+import { loadCommand, parseAutocannon, parseH2load, parseWrk, resultLine } from '../../bench/load.ts';
 
 // What wrk 4.1 printed with bench/load/wrk-report.lua, trimmed.
 const WRK_OUTPUT = `Running 1s test @ http://127.0.0.1:9123/
@@ -55,5 +55,29 @@ describe('resultLine', () => {
 
   it('rejects a result without a number it needs', () => {
     expect(() => parseWrk('BENCH-RESULT {"requests":1}', 200)).toThrow(/no number "status"/);
+  });
+});
+
+// What h2load 1.52 printed for a 2 s run after 1 s of warm-up, trimmed to the summary.
+const H2LOAD_OUTPUT = `finished in 3.00s, 15630.00 req/s, 717.83KB/s
+requests: 31265 total, 31275 started, 31260 done, 31250 succeeded, 10 failed, 3 errored, 2 timeout
+status codes: 31250 2xx, 0 3xx, 10 4xx, 0 5xx
+traffic: 1.40MB (1470118) total, 214.20KB (219338) headers (space savings 88.11%), 396.92KB (406445) data
+                     min         max         mean         sd        +/- sd
+time for request:       92us    112.40ms       552us      1.70ms    98.23%
+`;
+
+describe('h2load', () => {
+  it('runs one thread, one stream per connection, after a second of warm-up', () => {
+    const command = loadCommand('h2load', { url: 'https://127.0.0.1:1/', connections: 50, duration: 3, headers: {}, expectStatus: 200 });
+    expect(command).toEqual(['h2load', '-t', '1', '-c', '50', '-m', '1', '--warm-up-time', '1', '-D', '3', 'https://127.0.0.1:1/']);
+  });
+
+  it('reads requests, the measured seconds (not the warm-up), the slowest request as p99, and counts other status classes, errors and timeouts as unexpected', () => {
+    expect(parseH2load(H2LOAD_OUTPUT, 200)).toEqual({ requests: 31260, seconds: 2, p99Ms: 112.4, unexpected: 10 + 3 + 2 });
+  });
+
+  it('says what h2load printed when there is no summary', () => {
+    expect(() => parseH2load('no server at 127.0.0.1:1', 200)).toThrow(/no summary.*no server/);
   });
 });
