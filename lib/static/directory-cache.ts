@@ -3,7 +3,7 @@
  * The directory cache: what makes a request for a file that is not there cost no system
  * call, once its directory has been read and nothing in it has changed since.
  *
- * For each directory a miss was asked of, the cache reads the names in it once and
+ * For each directory a lookup has missed in, the cache reads the names in it once and
  * watches the directory (`fs.watch`, inotify on Linux). A name that is not among them
  * is known missing without a `lstat`. A name that is among them still gets its `lstat`
  * (the file's version is needed to serve it anyway), so a hit is never answered from
@@ -79,9 +79,17 @@ export class DirectoryCache {
    * such name was in it or has appeared since. False means "look": it may be there.
    */
   isMissing(directory: string, name: string): boolean {
-    const entry = this.#entries.get(directory) ?? this.#read(directory);
-    if (entry === null) return false;
-    return !entry.names.has(name);
+    const entry = this.#entries.get(directory);
+    return entry !== undefined && !entry.names.has(name);
+  }
+
+  /**
+   * A lookup in `directory` found nothing: read its names and watch it, so the next miss
+   * there is answered from memory. Only misses start a watch, so a tree served without
+   * 404s is never read or watched.
+   */
+  missed(directory: string): void {
+    if (!this.#entries.has(directory)) this.#read(directory);
   }
   // #endregion directory-cache-missing
 
@@ -101,13 +109,13 @@ export class DirectoryCache {
   }
 
   /** Watch `directory`, then read its names (in that order, so no change falls between). */
-  #read(directory: string): Entry | null {
-    if (this.maxDirectories === 0) return null;
+  #read(directory: string): void {
+    if (this.maxDirectories === 0) return;
     let watcher: FSWatcher;
     try {
       watcher = watch(directory, { persistent: false }, (event, name) => this.#changed(directory, event, name));
     } catch {
-      return null; // not a directory, gone, or no watches left: misses are looked up as before
+      return; // not a directory, gone, or no watches left: misses are looked up as before
     }
     watcher.on('error', () => this.#forget(directory));
     let names: string[];
@@ -115,12 +123,10 @@ export class DirectoryCache {
       names = readdirSync(directory);
     } catch {
       watcher.close();
-      return null;
+      return;
     }
-    const entry: Entry = { names: new Set(names), watcher, added: 0 };
-    this.#entries.set(directory, entry);
+    this.#entries.set(directory, { names: new Set(names), watcher, added: 0 });
     this.#evict();
-    return entry;
   }
 
   #changed(directory: string, event: string, name: string | Buffer | null): void {

@@ -230,7 +230,10 @@ export class File extends Resource {
     } catch {
       return null; // a parent that is not a directory (ENOTDIR): not found either way
     }
-    if (stat === undefined) return null;
+    if (stat === undefined) {
+      this.directories?.missed(this.path);
+      return null;
+    }
     if (!stat.isSymbolicLink()) return { path, name, stat, real: parent === null ? null : joinName(parent, name) };
     try {
       const real = realpathSync(path);

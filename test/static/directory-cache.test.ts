@@ -38,8 +38,15 @@ function watchedCache(maxDirectories?: number): { cache: DirectoryCache; next():
 }
 
 describe('DirectoryCache', () => {
+  it('reads and watches a directory only once a lookup missed in it', () => {
+    const { cache } = watchedCache();
+    expect(cache.isMissing(tree.root, 'nope.txt')).toBe(false);
+    expect(cache.has(tree.root)).toBe(false);
+  });
+
   it('knows a name missing from a directory it has read, and not one that is there', () => {
     const { cache } = watchedCache();
+    cache.missed(tree.root);
     expect(cache.isMissing(tree.root, 'nope.txt')).toBe(true);
     expect(cache.isMissing(tree.root, 'a.txt')).toBe(false);
     expect(cache.has(tree.root)).toBe(true);
@@ -47,6 +54,7 @@ describe('DirectoryCache', () => {
 
   it('takes a file that appears as possibly there, once the watch says so', async () => {
     const { cache, next } = watchedCache();
+    cache.missed(tree.root);
     expect(cache.isMissing(tree.root, 'new.txt')).toBe(true);
     const changed = next();
     writeFileSync(tree.path('new.txt'), 'new');
@@ -56,6 +64,7 @@ describe('DirectoryCache', () => {
 
   it('never calls a file that went missing before its event is seen: its name is still looked up', () => {
     const { cache } = watchedCache();
+    cache.missed(tree.root);
     expect(cache.isMissing(tree.root, 'a.txt')).toBe(false);
     rmSync(tree.path('a.txt'));
     expect(cache.isMissing(tree.root, 'a.txt')).toBe(false);
@@ -64,6 +73,7 @@ describe('DirectoryCache', () => {
   it('forgets a directory that is moved away', async () => {
     const { cache, next } = watchedCache();
     const sub = tree.path('sub');
+    cache.missed(sub);
     expect(cache.isMissing(sub, 'c.txt')).toBe(true);
     const changed = next();
     renameSync(sub, tree.path('moved'));
@@ -71,13 +81,14 @@ describe('DirectoryCache', () => {
     expect(cache.has(sub)).toBe(false);
     mkdirSync(sub);
     writeFileSync(tree.path('sub', 'c.txt'), 'c');
-    expect(cache.isMissing(sub, 'c.txt')).toBe(false); // read afresh
+    cache.missed(sub); // read afresh
+    expect(cache.isMissing(sub, 'c.txt')).toBe(false);
   });
 
   it('watches at most maxDirectories, dropping the first watched', () => {
     const { cache } = watchedCache(1);
-    cache.isMissing(tree.root, 'x');
-    cache.isMissing(tree.path('sub'), 'x');
+    cache.missed(tree.root);
+    cache.missed(tree.path('sub'));
     expect(cache.size).toBe(1);
     expect(cache.has(tree.root)).toBe(false);
     expect(cache.has(tree.path('sub'))).toBe(true);
@@ -85,22 +96,27 @@ describe('DirectoryCache', () => {
 
   it('does not cache what cannot be watched: a path that is not a directory, or one that is gone', () => {
     const { cache } = watchedCache();
+    cache.missed(tree.path('gone'));
+    cache.missed(tree.path('a.txt'));
     expect(cache.isMissing(tree.path('gone'), 'x')).toBe(false);
     expect(cache.size).toBe(0);
   });
 
   it('caches nothing with maxDirectories 0, and refuses a bad bound', () => {
-    expect(new DirectoryCache({ maxDirectories: 0 }).isMissing(tree.root, 'x')).toBe(false);
+    const none = new DirectoryCache({ maxDirectories: 0 });
+    none.missed(tree.root);
+    expect(none.isMissing(tree.root, 'x')).toBe(false);
     expect(() => new DirectoryCache({ maxDirectories: -1 })).toThrow(LoomError);
     expect(() => new DirectoryCache({ maxDirectories: 1.5 })).toThrow(/maxDirectories/);
   });
 
   it('stops its watchers on close, and watches afresh when used again', () => {
     const { cache } = watchedCache();
-    cache.isMissing(tree.root, 'x');
+    cache.missed(tree.root);
     cache.close();
     expect(cache.size).toBe(0);
-    cache.isMissing(tree.root, 'x');
+    expect(cache.isMissing(tree.root, 'x')).toBe(false);
+    cache.missed(tree.root);
     expect(cache.size).toBe(1);
   });
 });
@@ -125,6 +141,13 @@ describe('File with a DirectoryCache', () => {
     expect((await request(root, { uri: '/a.txt' })).code).toBe(200);
     rmSync(tree.path('a.txt'));
     expect((await request(root, { uri: '/a.txt' })).code).toBe(404);
+  });
+
+  it('reads no directory that only hits were found in', async () => {
+    const { cache } = watchedCache();
+    const root = new File(tree.root, { directories: cache });
+    expect((await request(root, { uri: '/sub/b.txt' })).code).toBe(200);
+    expect(cache.size).toBe(0);
   });
 
   it('shares the cache with the Files it makes, so misses in subdirectories are cached too', async () => {
