@@ -45,7 +45,7 @@ describe('SCENARIOS', () => {
     expect(loomTargets).toEqual([
       'hello:loom:0.95', 'hello:loom:60', 'static-1k:loom:2', 'static-1m:loom:1.5', 'static-404:loom:0.9', 'gzip:loom:1',
       'proxy:loom:1.2', 'proxy:loom:0.5', 'gateway-hello:gateway-4:0.5', 'gateway-blocking:blocking-4:3.5',
-      'sessions:memory:0.8', 'sessions:redis:0.4', 'sessions-100k:memory:100',
+      'sessions:memory:0.8', 'sessions:redis:0.4', 'sessions:redis:1.5', 'sessions-100k:memory:100',
     ]);
   });
 });
