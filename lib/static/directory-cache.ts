@@ -22,11 +22,12 @@
  * keep the process alive, and `close()` (which the Site calls when it closes, for every
  * cache its Files used) stops them all.
  *
- * A limit to know: a watch follows the directory, not its path. A directory moved away
+ * A limit to know: a watch follows the directory, not its path. A directory reached
+ * through a symlink is therefore never cached (its misses cost a `lstat`), so switching
+ * a symlink to deploy (`current -> releases/6`) works as before. A directory moved away
  * is noticed (the watch says so), but when one of its *parents* is moved and another
  * tree put in its place, the cache keeps answering for the old directory until the
- * Site restarts. Serve from a fixed path and deploy by replacing files, or by switching
- * a symlink at the root (the root's real path is resolved per File), or pass
+ * Site restarts: deploy by replacing files or by switching a symlink, or pass
  * `directories: null`.
  *
  * Twisted counterpart: none; Twisted's `File.getChild` asks the file system for every
@@ -34,7 +35,7 @@
  * the middle road. Tests: `test/static/directory-cache.test.ts`; `lib/static/file.ts` uses it.
  */
 
-import { readdirSync, watch, type FSWatcher } from 'node:fs';
+import { readdirSync, realpathSync, watch, type FSWatcher } from 'node:fs';
 import { basename } from 'node:path';
 import { LoomError } from '../errors.ts';
 
@@ -110,7 +111,7 @@ export class DirectoryCache {
 
   /** Watch `directory`, then read its names (in that order, so no change falls between). */
   #read(directory: string): void {
-    if (this.maxDirectories === 0) return;
+    if (this.maxDirectories === 0 || !isReal(directory)) return;
     let watcher: FSWatcher;
     try {
       watcher = watch(directory, { persistent: false }, (event, name) => this.#changed(directory, event, name));
@@ -156,5 +157,18 @@ export class DirectoryCache {
       if (this.#entries.size <= this.maxDirectories) return;
       this.#forget(directory);
     }
+  }
+}
+
+/**
+ * True when no symlink lies on `directory`'s path. A watch follows the directory the
+ * path led to when it was set, so behind a symlink that is later switched (a deploy's
+ * `current -> releases/6`) it would go on answering for the old directory.
+ */
+function isReal(directory: string): boolean {
+  try {
+    return realpathSync(directory) === directory;
+  } catch {
+    return false;
   }
 }

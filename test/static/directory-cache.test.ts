@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirectoryCache } from '../../lib/static/directory-cache.ts';
 import { LoomError } from '../../lib/errors.ts';
@@ -102,6 +102,14 @@ describe('DirectoryCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('does not cache a directory reached through a symlink, whose target may be switched', () => {
+    const { cache } = watchedCache();
+    symlinkSync(tree.path('sub'), tree.path('current'));
+    cache.missed(tree.path('current'));
+    expect(cache.size).toBe(0);
+    expect(cache.isMissing(tree.path('current'), 'x')).toBe(false);
+  });
+
   it('caches nothing with maxDirectories 0, and refuses a bad bound', () => {
     const none = new DirectoryCache({ maxDirectories: 0 });
     none.missed(tree.root);
@@ -162,6 +170,17 @@ describe('File with a DirectoryCache', () => {
     expect((await request(root, { uri: '/missing.txt' })).code).toBe(404);
     writeFileSync(tree.path('missing.txt'), 'here now');
     expect((await request(root, { uri: '/missing.txt' })).code).toBe(200);
+  });
+
+  it('finds a file in the new target at once when the symlink it is served through is switched', async () => {
+    mkdirSync(tree.path('v2'));
+    writeFileSync(tree.path('v2', 'new.txt'), 'v2');
+    symlinkSync(tree.path('sub'), tree.path('current'));
+    const root = new File(tree.path('current'), { directories: watchedCache().cache });
+    expect((await request(root, { uri: '/new.txt' })).code).toBe(404);
+    rmSync(tree.path('current'));
+    symlinkSync(tree.path('v2'), tree.path('current'));
+    expect((await request(root, { uri: '/new.txt' })).code).toBe(200);
   });
 
   it('has its watchers stopped when the Site closes', async () => {
