@@ -72,7 +72,7 @@ export function findPrograms(): Programs {
 /** Versions of the peers, for the results header. Missing ones are left out. */
 export function peerVersions(programs: Programs): Record<string, string> {
   const versions: Record<string, string> = {};
-  for (const pkg of ['fastify', 'hono', 'express', 'sirv', '@fastify/static', '@fastify/compress', 'compression', 'http-proxy', '@fastify/http-proxy', 'autocannon']) {
+  for (const pkg of ['fastify', 'hono', 'express', 'sirv', '@fastify/static', '@fastify/compress', 'compression', 'http-proxy', '@fastify/http-proxy', 'express-session', 'connect-redis', 'autocannon']) {
     try {
       const manifest = JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), 'utf8')) as { version: string };
       versions[pkg] = manifest.version;

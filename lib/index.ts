@@ -48,9 +48,9 @@ export {
   type RedisSessionStoreOptions, type SavedSession, type SessionFactory, type SessionStore,
 } from './session/index.ts';
 export {
-  DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, DEFAULT_INDEX_NAMES, Data, DirectoryLister, File, FileCache, Registry,
+  DEFAULT_CONTENT_ENCODINGS, DEFAULT_CONTENT_TYPES, DEFAULT_INDEX_NAMES, Data, DirectoryCache, DirectoryLister, File, FileCache, Registry,
   formatFileSize, getTypeAndEncoding, loadMimeTypes, parseRangeHeader, planRanges,
-  type ByteRange, type CachedFile, type DirectoryListerOptions, type FileCacheOptions, type FileOptions, type FileVersion,
+  type ByteRange, type CachedFile, type DirectoryCacheOptions, type DirectoryListerOptions, type FileCacheOptions, type FileOptions, type FileVersion,
   type Processor, type ProcessorTable, type RangePlan, type RangeSpec, type TypeAndEncoding,
 } from './static/index.ts';
 export { ResourceScript, ResourceScriptDirectory, ResourceScriptWrapper, loadResourceScript } from './script.ts';

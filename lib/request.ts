@@ -35,7 +35,7 @@ import { datetimeToString, hostFromHeader, sanitizeHeaderValue, statusPhrase, st
 import { parseQueryArgs, type Args, type UploadedFile } from './plumbing/args.ts';
 import { Content } from './plumbing/content.ts';
 import type { Address, Channel } from './plumbing/channel.ts';
-import { kCutOff, kEncodeWith, kFinishWithBody, kNewSession, kPreloadSession, kReject, kRequestFinished, kResolve, kRestoreConnection, kSetForm } from './plumbing/symbols.ts';
+import { kCloseWithOwner, kCutOff, kEncodeWith, kFinishWithBody, kNewSession, kPreloadSession, kReject, kRequestFinished, kResolve, kRestoreConnection, kSetForm } from './plumbing/symbols.ts';
 import { quoteSegment, splitPath } from './plumbing/url.ts';
 import { URLPath } from './plumbing/url-path.ts';
 import type { Clock } from './clock.ts';
@@ -97,6 +97,8 @@ export interface RequestOwner {
   [kNewSession](): Session;
   /** The request has finished: log it, trace it. Only the Request calls it. */
   [kRequestFinished](request: Request): void;
+  /** Close `closable` when the owner closes; optional, as an owner made for a test may never close. */
+  [kCloseWithOwner]?(closable: { close(): void }): void;
 }
 
 type State = 'open' | 'writing' | 'finished';

@@ -43,7 +43,7 @@ import { errorPage } from './pages.ts';
 import { processingFailed, render } from './render.ts';
 import { EndpointServer, type RequestListeners } from './plumbing/servers.ts';
 import { getChildForRequest, type IResource } from './resource.ts';
-import { kNewSession, kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
+import { kCloseWithOwner, kNewSession, kPreloadSession, kRequestFinished, kSetForm, kUseClock } from './plumbing/symbols.ts';
 import { VERSION } from './plumbing/version.ts';
 import { Request, type RequestHead, type RequestOwner } from './request.ts';
 import { BodyWatch, ResponseDeadlines, timeoutsFrom, type TimeoutOptions, type Timeouts } from './timeouts.ts';
@@ -118,6 +118,8 @@ export class Site implements RequestOwner {
   readonly #accessLog: AccessLog | null;
   readonly #deadlines: ResponseDeadlines;
   readonly #servers = new Set<EndpointServer>();
+  /** What closes with this Site: the directory caches its Files watch with (lib/static/directory-cache.ts). */
+  readonly #closables = new Set<{ close(): void }>();
   /** Servers that are closing, by the Node server a request's socket names: their connections must not be kept alive. */
   readonly #draining = new Map<Server, EndpointServer>();
   /** Node's request listener, bound once so it can be handed to any `http.Server`. */
@@ -255,6 +257,10 @@ export class Site implements RequestOwner {
   // #endregion site-process
 
   /** Called by `Request.finish()`: write the access log line and the trace. */
+  [kCloseWithOwner](closable: { close(): void }): void {
+    this.#closables.add(closable);
+  }
+
   [kRequestFinished](request: Request): void {
     if (this.#accessLog !== null) this.#accessLog.log(request);
     if (this.tracer !== null) this.tracer.finished(request);
@@ -349,6 +355,8 @@ export class Site implements RequestOwner {
   async close(): Promise<void> {
     await Promise.all([...this.#servers].map((server) => this.#closeServer(server)));
     this.#deadlines.close();
+    for (const closable of this.#closables) closable.close();
+    this.#closables.clear();
     await this.sessions.close();
     await this.#accessLog?.close();
   }

@@ -33,6 +33,8 @@ export const kRestoreConnection: unique symbol = Symbol('loom.request.restoreCon
 export const kNewSession: unique symbol = Symbol('loom.owner.newSession');
 /** `RequestOwner` (the Site): a request has finished; log it and trace it. Used by `Request`. */
 export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
+/** `RequestOwner` (the Site): close this too when the Site closes (a cache's watchers). Used by `File` (lib/static/file.ts). */
+export const kCloseWithOwner: unique symbol = Symbol('loom.owner.closeWithOwner');
 /** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */
 export const kUseClock: unique symbol = Symbol('loom.accessLog.useClock');
 /** `FinishNotice` (lib/finish-notice.ts): settle it, done. Used by `Request`. */

@@ -10,7 +10,12 @@
  * cookie before traversal (so `request.getSession()` stays synchronous) and writes it
  * back, with a fresh TTL, when the response is finished, ending the response only once
  * Redis has acknowledged the write: the client's next request, to any process, then finds
- * what this one stored. That write is also what keeps a used session alive. Component values must therefore be plain JSON data; anything
+ * what this one stored. A session whose components come out as the same JSON as when it
+ * was loaded is not written again: one command (`EXPIRE` and a new rank, in a script)
+ * renews its TTL and marks its use, and the rank, not the JSON, then says when it was
+ * last used. Each request thus costs two commands, loading and writing or touching,
+ * and the commands of every request in one tick go out in one write (ioredis's
+ * auto-pipelining). Component values must be plain JSON data; anything
  * else is refused with `LOOM_ERR_SESSION_VALUE` when it is stored.
  *
  * Twisted has no counterpart (its sessions live in one process's memory).
@@ -60,9 +65,29 @@ local oldest = redis.call('ZPOPMIN', KEYS[2], over)
 for i = 1, #oldest, 2 do redis.call('DEL', oldest[i]) end
 return over`;
 
-/** The client with the save script defined on it (ioredis sends it once, then by its SHA). */
+/**
+ * Load one session: its JSON and its rank in the least-recently-used set, which is when a
+ * request last used it (a touch moves the rank and the TTL, not the JSON). One command.
+ */
+const FIND_SCRIPT = `
+local json = redis.call('GET', KEYS[1])
+if not json then return nil end
+return {json, redis.call('ZSCORE', KEYS[2], KEYS[1])}`;
+
+/**
+ * Mark a session whose components did not change as used now, in one command: renew its
+ * TTL and its rank. A session gone meanwhile (expired, evicted) stays gone.
+ */
+const TOUCH_SCRIPT = `
+if redis.call('EXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], KEYS[1])
+return 1`;
+
+/** The client with the scripts defined on it (ioredis sends each once, then by its SHA). */
 type ScriptedRedis = Redis & {
   loomSaveSession(key: string, lru: string, json: string, ttl: number, usedAt: number, max: number): Promise<number>;
+  loomFindSession(key: string, lru: string): Promise<[string, string | null] | null>;
+  loomTouchSession(key: string, lru: string, ttl: number, usedAt: number): Promise<number>;
 };
 
 // #region session-redis-store
@@ -81,6 +106,8 @@ export class RedisSessionStore implements SessionStore {
   #down = false;
   /** Writes sent but not yet answered: close() waits for them rather than lose them. */
   readonly #pending = new Set<Promise<unknown>>();
+  /** The components' JSON each loaded session had when it was read or last written: unchanged, it is only touched. */
+  readonly #stored = new WeakMap<Session, string>();
 
   constructor(options: RedisSessionStoreOptions = {}) {
     this.prefix = options.prefix ?? 'loom:session:';
@@ -101,7 +128,11 @@ export class RedisSessionStore implements SessionStore {
       // Requests of many clients share one connection: batch their commands into one write.
       enableAutoPipelining: true,
     });
-    if (!('loomSaveSession' in client)) client.defineCommand('loomSaveSession', { numberOfKeys: 2, lua: SAVE_SCRIPT });
+    if (!('loomSaveSession' in client)) {
+      client.defineCommand('loomSaveSession', { numberOfKeys: 2, lua: SAVE_SCRIPT });
+      client.defineCommand('loomFindSession', { numberOfKeys: 2, lua: FIND_SCRIPT });
+      client.defineCommand('loomTouchSession', { numberOfKeys: 2, lua: TOUCH_SCRIPT });
+    }
     this.#redis = client as ScriptedRedis;
     this.#redis.on('error', (error: Error) => this.#reportDown(error));
     this.#redis.on('ready', () => this.#reportUp());
@@ -123,15 +154,19 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async find(uid: string): Promise<Session | undefined> {
-    const json = await this.#redis.get(this.prefix + uid);
-    if (json === null) return undefined;
+    const found = await this.#redis.loomFindSession(this.prefix + uid, this.#lru);
+    if (found === null) return undefined;
+    const [json, rank] = found;
     let saved: SavedSession;
     try {
       saved = JSON.parse(json) as SavedSession;
     } catch {
       return undefined; // Not written by Loom: treat it as no session.
     }
-    const session = this.#factory(uid, this, this.#requireClock(), saved);
+    // A touch renews the rank, not the JSON: the later of the two is the last use.
+    const usedAt = rank === null ? saved.lastModified : Math.max(saved.lastModified ?? Number.NEGATIVE_INFINITY, Number(rank));
+    const session = this.#factory(uid, this, this.#requireClock(), { ...saved, lastModified: usedAt });
+    this.#stored.set(session, componentsOf(json));
     // Redis's TTL counts real seconds; the Site's clock is the one that decides, so a
     // test's clock (or a clock ahead of Redis's) expires sessions the same way here.
     if (session.isDue(this.#requireClock())) {
@@ -146,7 +181,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   touched(): void {
-    // The write at the end of the request renews the TTL.
+    // The write (or touch) at the end of the request renews the TTL.
   }
 
   remove(session: Session): void {
@@ -164,10 +199,24 @@ export class RedisSessionStore implements SessionStore {
       return undefined;
     }
     const ttl = Math.max(1, Math.ceil(session.sessionTimeout));
-    const saved = this.#redis.loomSaveSession(this.prefix + session.uid, this.#lru, json, ttl, session.lastModified, this.maxSessions);
+    const key = this.prefix + session.uid;
+    const components = componentsOf(json);
+    if (components === this.#stored.get(session)) return this.#touch(key, ttl, session.lastModified);
+    this.#stored.set(session, components);
+    const saved = this.#redis.loomSaveSession(key, this.#lru, json, ttl, session.lastModified, this.maxSessions);
     const write = saved.then(
       (evicted) => this.#report.evicted(evicted, this.maxSessions, this.#requireClock(), this.#logger),
       (error: unknown) => void this.#logger?.error('Could not save a session to Redis', error),
+    );
+    this.#track(write);
+    return write;
+  }
+
+  /** Renew an unchanged session's TTL and rank: one command, no JSON sent. */
+  #touch(key: string, ttl: number, usedAt: number): Promise<void> {
+    const write = this.#redis.loomTouchSession(key, this.#lru, ttl, usedAt).then(
+      () => undefined,
+      (error: unknown) => void this.#logger?.error('Could not touch a session in Redis', error),
     );
     this.#track(write);
     return write;
@@ -203,6 +252,16 @@ export class RedisSessionStore implements SessionStore {
   }
 }
 // #endregion session-redis-store
+
+/**
+ * The components part of a session's JSON as `Session.save()` lays it out (`components`
+ * last). Two equal texts mean equal data; a layout not Loom's never matches, and the
+ * session is simply written whole.
+ */
+function componentsOf(json: string): string {
+  const at = json.indexOf('"components":');
+  return at < 0 ? json : json.slice(at);
+}
 
 /**
  * Make a Redis client. ioredis is loaded here, on first use, rather than at import:

@@ -24,6 +24,8 @@
  * - files up to 1 MiB are served from a cache checked by `stat` on every request
  *   (`lib/static/file-cache.ts`); large ones are streamed with backpressure and the file is
  *   closed as soon as the client goes away;
+ * - a miss in a directory read before and watched since costs no system call
+ *   (`lib/static/directory-cache.ts`); Twisted asks the disk for every name;
  * - `ignoredExts: ['*']` picks the first match in sorted order (Twisted takes whatever
  *   order the directory lists in).
  * Ranges are in `lib/static/ranges.ts`, listings in `lib/static/directory-listing.ts`,
@@ -39,6 +41,7 @@
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { DirectoryLister, isDotfile, isWithin } from './directory-listing.ts';
+import { DirectoryCache } from './directory-cache.ts';
 import { FileCache, versionOf, type CachedFile, type FileVersion } from './file-cache.ts';
 import { readWhole, readWholeSync, streamParts, type FilePart } from './file-send.ts';
 import { assertNever } from '../errors.ts';
@@ -51,6 +54,7 @@ import { NOT_DONE_YET, Resource, type Body, type IResource, type RenderResult } 
 import { findPrecompressed, withSiblingEncodings } from './precompressed.ts';
 import { planRanges, type RangePlan } from './ranges.ts';
 import { redirectTo } from '../util.ts';
+import { kCloseWithOwner } from '../plumbing/symbols.ts';
 
 /**
  * The names tried, in order, for a directory's trailing slash: Twisted's list, with the
@@ -109,6 +113,12 @@ export interface FileOptions {
   precompressed?: boolean;
   /** Files up to its `maxFileSize` are kept here; `null` streams every file from disk. @default a new FileCache */
   cache?: FileCache | null;
+  /**
+   * Names of directories already read, so a miss in one costs no system call; `null`
+   * asks the file system every time. @default a new DirectoryCache on Linux (where names
+   * are case-sensitive and inotify is reliable), else `null`
+   */
+  directories?: DirectoryCache | null;
 }
 
 /** What a lookup in a directory found: the path, its `stat`, and its real path when it is tracked. */
@@ -145,6 +155,7 @@ export class File extends Resource {
   hideDotfiles: boolean;
   precompressed: boolean;
   cache: FileCache | null;
+  directories: DirectoryCache | null;
 
   /** The `stat` traversal took of this file, used once by `render` instead of a second one. */
   #stat: Stats | null = null;
@@ -170,6 +181,7 @@ export class File extends Resource {
     this.hideDotfiles = options.hideDotfiles ?? true;
     this.precompressed = options.precompressed ?? false;
     this.cache = options.cache === undefined ? new FileCache() : options.cache;
+    this.directories = options.directories === undefined ? defaultDirectoryCache() : options.directories;
   }
 
   /** Also try `name + ext` for names that do not exist (see `ignoredExts`). */
@@ -185,7 +197,8 @@ export class File extends Resource {
    * (`..`, or a `/` decoded from `%2F`), hidden dotfiles and entries that are not there
    * all get `childNotFound`.
    */
-  override getChild(name: string, _request: Request): IResource {
+  override getChild(name: string, request: Request): IResource {
+    if (this.directories !== null) request.site?.[kCloseWithOwner]?.(this.directories); // its watchers stop with the Site
     if (name === '') return this.#indexOrListing();
     if (!isSafeName(name) || (this.hideDotfiles && isDotfile(name))) return this.childNotFound;
     if (name === '.') return this.#self();
@@ -214,6 +227,8 @@ export class File extends Resource {
   #find(name: string): Found | null {
     const parent = this.followSymlinks ? null : this.#realPath();
     if (!this.followSymlinks && parent === null) return null; // this directory itself is gone
+    // Known missing from a directory watched since it was read: no lstat at all.
+    if (this.directories?.isMissing(this.path, name) === true) return null;
     const path = joinName(this.path, name);
     let stat: Stats | undefined;
     try {
@@ -223,7 +238,10 @@ export class File extends Resource {
     } catch {
       return null; // a parent that is not a directory (ENOTDIR): not found either way
     }
-    if (stat === undefined) return null;
+    if (stat === undefined) {
+      this.directories?.missed(this.path);
+      return null;
+    }
     if (!stat.isSymbolicLink()) return { path, name, stat, real: parent === null ? null : joinName(parent, name) };
     try {
       const real = realpathSync(path);
@@ -288,6 +306,7 @@ export class File extends Resource {
       indexNames: this.indexNames, processors: this.processors, contentTypes: this.contentTypes,
       contentEncodings: this.contentEncodings, childNotFound: this.childNotFound, forbidden: this.forbidden,
       followSymlinks: this.followSymlinks, hideDotfiles: this.hideDotfiles, cache: this.cache, precompressed: this.precompressed,
+      directories: this.directories,
     });
   }
   // #endregion static-child-for
@@ -565,6 +584,10 @@ export function addSlash(uri: string): string {
 /** `dir` + separator + `name`, without doubling the separator of a root such as `/`. */
 function joinName(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
+function defaultDirectoryCache(): DirectoryCache | null {
+  return process.platform === 'linux' ? new DirectoryCache() : null;
 }
 
 function statOrNull(path: string): Stats | null {

@@ -47,7 +47,7 @@ describe('SCENARIOS', () => {
       'proxy:loom:1.2', 'proxy:loom:0.5',
       'gateway-hello:gateway-4:0.5', 'gateway-hello:thread-hop:0.6', 'gateway-hello:gateway-4:0.8', 'gateway-hello:gateway-4:3', 'gateway-hello:gateway-4:150',
       'gateway-blocking:blocking-4:3.5',
-      'sessions:memory:0.8', 'sessions:redis:0.4', 'sessions-100k:memory:100',
+      'sessions:memory:0.8', 'sessions:redis:0.4', 'sessions:redis:1.5', 'sessions-100k:memory:100',
       'tls-hello:loom:0.9', 'h2-hello:loom:0.9',
     ]);
   });

@@ -13,6 +13,7 @@ import { Site } from '../../lib/site.ts';
 import { FakeClock, memoryLogger, request } from '../../lib/testing.ts';
 import { redisServer, startRedis, type RedisProcess } from '../support/redis-server.ts';
 import { sessionStoreContract } from '../support/session-store-contract.ts';
+import { within } from '../support/within.ts';
 
 let redis: RedisProcess;
 const stores: RedisSessionStore[] = [];
@@ -68,6 +69,51 @@ redisServer.describe('RedisSessionStore', () => {
     await s.client.expire(key, 5);
     await request(site, { headers: { cookie: `TWISTED_SESSION=${uid}` } });
     expect(await s.client.ttl(key)).toBeGreaterThan(890);
+  });
+
+  it('does not write back a session whose components did not change, but renews its TTL and its rank', async () => {
+    const s = store();
+    await ready(s);
+    const clock = new FakeClock(1_700_000_000);
+    const site = new Site(new Notes(), { sessionStore: s, clock });
+    const uid = (await request(site, { uri: '/?note=hello' })).text.split(' ')[0]!;
+    const key = `${s.prefix}${uid}`;
+    const written = await s.client.get(key);
+    await s.client.expire(key, 5);
+    clock.advance(60);
+    expect((await request(site, { headers: { cookie: `TWISTED_SESSION=${uid}` } })).text).toBe(`${uid} hello`);
+    expect(await s.client.get(key)).toBe(written); // not rewritten
+    expect(await s.client.ttl(key)).toBeGreaterThan(890);
+    expect(Number(await s.client.zscore(`${s.prefix}lru`, key))).toBe(1_700_000_060);
+    await request(site, { uri: '/?note=changed', headers: { cookie: `TWISTED_SESSION=${uid}` } });
+    expect(JSON.parse((await s.client.get(key))!)).toMatchObject({ components: { note: 'changed' } });
+  });
+
+  it('touches an unchanged session with one command, after one to load it', async () => {
+    const s = store();
+    await ready(s);
+    const site = new Site(new Notes(), { sessionStore: s, clock: new FakeClock() });
+    const uid = (await request(site, { uri: '/?note=hello' })).text.split(' ')[0]!;
+    // Once, so each script has gone to this connection whole; from then on it goes by its SHA.
+    await request(site, { headers: { cookie: `TWISTED_SESSION=${uid}` } });
+    const monitor = await s.client.duplicate().monitor();
+    const seen: string[][] = [];
+    const sentinel = `sentinel-${uid.slice(0, 8)}`;
+    const done = new Promise<void>((resolve) => {
+      // Commands a script runs show as from "lua"; only what the client sent counts.
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (args[0]?.toLowerCase() === 'echo' && args[1] === sentinel) resolve();
+        else if (source !== 'lua') seen.push(args);
+      });
+    });
+    try {
+      await request(site, { headers: { cookie: `TWISTED_SESSION=${uid}` } });
+      await s.client.echo(sentinel);
+      await within(done, 5000, 'the sentinel in MONITOR', () => JSON.stringify(seen));
+      expect(seen.map((args) => args[0]!.toLowerCase())).toEqual(['evalsha', 'evalsha']);
+    } finally {
+      monitor.disconnect();
+    }
   });
 
   it('refuses a component that is not plain data, with a clear error, and the request gets a 500', async () => {

@@ -121,6 +121,17 @@ export function sessionStoreContract(name: string, makeStore: MakeStore): void {
       await s.close();
     });
 
+    it('keeps a session that is only read alive by use alone, though nothing in it changed', async () => {
+      const s = await site();
+      const cookie = cookieOf(await request(s, { uri: '/remember?set=1' }));
+      for (let i = 0; i < 3; i += 1) {
+        clock.advance(DEFAULT_SESSION_TIMEOUT * 0.6); // two of these add up to more than the timeout
+        const back = await request(s, { uri: '/remember', headers: { cookie } });
+        expect(JSON.parse(back.text)).toEqual(PROFILE);
+      }
+      await s.close();
+    });
+
     it('gives back a component of plain data as it was stored, nested kinds and all', async () => {
       const s = await site();
       const set = await request(s, { uri: '/remember?set=1' });
