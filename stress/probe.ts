@@ -40,7 +40,7 @@ export function statsOf(target: Target): Promise<Record<string, unknown>> {
     const timer = setTimeout(() => finish(new Error('the target printed no STATS line within 15 s')), 15_000);
     const onData = (chunk: Buffer): void => {
       partial += chunk.toString();
-      const line = partial.split('\n').find((l) => l.startsWith('STATS '));
+      const line = partial.split('\n').slice(0, -1).find((l) => l.startsWith('STATS '));
       if (line !== undefined) finish(null, JSON.parse(line.slice(6)) as Record<string, unknown>);
     };
     const finish = (error: Error | null, value?: Record<string, unknown>): void => {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import {
   BasicCredentialFactory, CGIDirectory, ComponentKey, DigestCredentialFactory, File, HTTPAuthSessionWrapper, InMemoryPasswordChecker,
   MemorySessionStore, NameVirtualHost, Portal, ProxyClientFactory, RedisSessionStore, Resource, ResourceScriptDirectory,
-  ReverseProxyResource, Site, VHostMonsterResource, Data, realClock, redirectTo,
+  ReverseProxyResource, Site, VHostMonsterResource, realClock, redirectTo,
   type AvatarId, type IResource, type Request, type SessionStore,
 } from '../lib/index.ts';
 import { appRef, GatewayResource, ThreadPool } from '../lib/gateway/index.ts';
@@ -60,6 +60,20 @@ class Sink extends Resource {
   }
 }
 
+/** A leaf that answers `text` whatever the path below it: vhost and avatar pages. */
+class Text extends Resource {
+  override isLeaf = true;
+  readonly #text: string;
+  constructor(text: string) {
+    super();
+    this.#text = text;
+  }
+  render_GET(request: Request): string {
+    request.setHeader('content-type', 'text/plain');
+    return this.#text;
+  }
+}
+
 function sessionStore(): SessionStore {
   const maxSessions = Number(env('STRESS_MAX_SESSIONS') ?? 100_000);
   const redis = env('STRESS_REDIS_PORT');
@@ -70,16 +84,16 @@ function sessionStore(): SessionStore {
 }
 
 function guarded(): IResource {
-  const realm = { requestAvatar: (id: AvatarId) => ({ avatar: new Data(`hello ${String(id)}\n`, 'text/plain') as IResource, logout: () => undefined }) };
+  const realm = { requestAvatar: (id: AvatarId) => ({ avatar: new Text(`hello ${String(id)}\n`), logout: () => undefined }) };
   const portal = new Portal(realm, [new InMemoryPasswordChecker({ alice: 'wonderland' })]);
   return new HTTPAuthSessionWrapper(portal, [new BasicCredentialFactory('stress'), new DigestCredentialFactory('SHA-256', 'stress', { clock: realClock })]);
 }
 
 function vhosts(): IResource {
   const vhost = new NameVirtualHost();
-  vhost.addHost('a.example', new Data('site a\n', 'text/plain'));
-  vhost.addHost('b.example', new Data('site b\n', 'text/plain'));
-  vhost.default = new Data('default site\n', 'text/plain');
+  vhost.addHost('a.example', new Text('site a\n'));
+  vhost.addHost('b.example', new Text('site b\n'));
+  vhost.default = new Text('default site\n');
   return vhost;
 }
 
@@ -103,7 +117,7 @@ async function gateway(root: Resource): Promise<ThreadPool> {
 }
 
 const root = new Resource();
-root.putChild('', new Data('stress target\n', 'text/plain'));
+root.putChild('', new Text('stress target\n'));
 root.putChild('files', new File(join(ROOT, 'served')));
 root.putChild('cgi', new CGIDirectory(join(ROOT, 'served', 'cgi-bin')));
 root.putChild('rsx', new ResourceScriptDirectory(join(ROOT, 'served', 'scripts')));
@@ -113,7 +127,7 @@ root.putChild('sink', new Sink());
 root.putChild('auth', guarded());
 root.putChild('vhost', vhosts());
 root.putChild('vm', new VHostMonsterResource());
-root.putChild('vm-site', new Data('behind the monster\n', 'text/plain'));
+root.putChild('vm-site', new Text('behind the monster\n'));
 proxies(root);
 const pool = await gateway(root);
 
