@@ -31,7 +31,7 @@ export const kRestoreConnection: unique symbol = Symbol('loom.request.restoreCon
 export const kNewSession: unique symbol = Symbol('loom.owner.newSession');
 /** `RequestOwner` (the Site): a request has finished; log it and trace it. Used by `Request`. */
 export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
-/** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */
+/** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps and its logger for write errors. Used by the Site. */
 export const kUseClock: unique symbol = Symbol('loom.accessLog.useClock');
 /** `FinishNotice` (lib/finish-notice.ts): settle it, done. Used by `Request`. */
 export const kResolve: unique symbol = Symbol('loom.finishNotice.resolve');
