@@ -106,7 +106,9 @@ function proxies(root: Resource): void {
 }
 
 async function gateway(root: Resource): Promise<ThreadPool> {
-  const pool = new ThreadPool({ minThreads: 2, maxThreads: 4 });
+  // A fixed size: a pool growing to its bound under a burst is a bounded cost, and with
+  // min = max the abort and fault cases' thread counts show only what is left behind.
+  const pool = new ThreadPool({ minThreads: 4, maxThreads: 4 });
   pool.start();
   await pool.ready();
   const apps = join(ROOT, 'gateway-apps.mjs');
