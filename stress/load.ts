@@ -54,7 +54,7 @@ function soak(name: string, what: string, path: string, env: Record<string, stri
   return {
     name, group: 'soak', limitSeconds: 400, attacks: `an RSS soak over ${what}`,
     async run(ctx: Context) {
-      const rounds = ctx.quick ? 3 : 6;
+      const rounds = ctx.quick ? 4 : 6;
       const seconds = ctx.quick ? 5 : 15;
       const target = await ctx.startTarget(env);
       let requests = 0;
