@@ -11,8 +11,8 @@
  * escaped like a Python bytes repr, and only finished requests are logged.
  * Loom differs: the timestamp comes from the Site's injected clock, so tests can pin it;
  * and a log that cannot be written (the disk is full) is said once in the Site's log and
- * then skipped, so the server keeps serving, where Twisted's write error would be raised
- * into every request's finish.
+ * then skipped, so the server keeps serving (a stream's unhandled 'error' event would
+ * otherwise end the process).
  * Tests: `test/access-log.test.ts`. Lesson 14 (access-logging) teaches it.
  */
 
