@@ -35,8 +35,8 @@ const thousand: StressCase = {
   },
 };
 
-/** Least-squares slope of y over x. */
-function slope(points: readonly (readonly [number, number])[]): number {
+/** Least-squares slope of y over x (0 for fewer than two distinct x). */
+export function slope(points: readonly (readonly [number, number])[]): number {
   const n = points.length;
   const mx = points.reduce((s, [x]) => s + x, 0) / n;
   const my = points.reduce((s, [, y]) => s + y, 0) / n;

@@ -41,8 +41,14 @@ function summary(outcomes: readonly Outcome[]): string[] {
   ];
 }
 
-/** Write the page; returns its path. */
-export function writeReport(outcomes: readonly Outcome[], quick: boolean): string {
+/** Write the page (docs/guide/stress-report.md unless told); returns its path. */
+export function writeReport(outcomes: readonly Outcome[], quick: boolean, path = PAGE): string {
+  writeFileSync(path, renderReport(outcomes, quick));
+  return path;
+}
+
+/** The page's Markdown. */
+export function renderReport(outcomes: readonly Outcome[], quick: boolean): string {
   const rows = outcomes.map((o) => `| ${o.case.group} | \`${o.case.name}\` | ${cell(o.case.attacks)} | ${mark(o.result)} | ${o.seconds.toFixed(0)} s | ${cell(o.result.detail)} |`);
   const page = [
     '# Stress report',
@@ -62,6 +68,5 @@ export function writeReport(outcomes: readonly Outcome[], quick: boolean): strin
     ...rows,
     '',
   ].join('\n');
-  writeFileSync(PAGE, page);
-  return PAGE;
+  return page;
 }

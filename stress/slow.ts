@@ -51,11 +51,13 @@ async function attack(ctx: Context, flag: string, path: string, extra: string[])
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - started))));
   }
   const peak = rss.stop();
+  // "No open connections left" means the server closed every slow connection before the end.
+  const ending = /Exit status:\W*(?:\[[0-9;]*m)?\s*([^\n\x1b]*)/.exec(tool.tail())?.[1]?.trim() ?? 'no exit status';
   ctx.say(`slowhttptest: ${tool.tail().split('\n').slice(-2).join(' | ')}`);
   const figures = { connections, seconds, probes, unavailable: failures.length, peakRssMB: Math.round(peak ?? 0) };
   if (probes === 0) return fail('slowhttptest ended before a probe ran', figures);
   return failures.length === 0
-    ? pass(`${connections} slow connections for ${seconds} s; ${probes}/${probes} normal requests answered`, figures)
+    ? pass(`${connections} slow connections, attack of up to ${seconds} s ended: ${ending}; ${probes}/${probes} normal requests answered`, figures)
     : fail(`${failures.length}/${probes} normal requests failed during the attack: ${failures[0]}`, figures);
 }
 
