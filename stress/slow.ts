@@ -52,7 +52,8 @@ async function attack(ctx: Context, flag: string, path: string, extra: string[])
   }
   const peak = rss.stop();
   // "No open connections left" means the server closed every slow connection before the end.
-  const ending = /Exit status:\W*(?:\[[0-9;]*m)?\s*([^\n\x1b]*)/.exec(tool.tail())?.[1]?.trim() ?? 'no exit status';
+  const plain = tool.tail().replace(/\x1b\[[0-9;]*m/g, ''); // slowhttptest colours its status
+  const ending = /Exit status:\s*([^\n]*)/.exec(plain)?.[1]?.trim() ?? 'no exit status';
   ctx.say(`slowhttptest: ${tool.tail().split('\n').slice(-2).join(' | ')}`);
   const figures = { connections, seconds, probes, unavailable: failures.length, peakRssMB: Math.round(peak ?? 0) };
   if (probes === 0) return fail('slowhttptest ended before a probe ran', figures);
