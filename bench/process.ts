@@ -230,7 +230,7 @@ export function treeRssMB(pid: number): number | null {
 }
 
 /** `pid` and its descendants; just `pid` where /proc cannot be read. */
-function processTree(pid: number): number[] {
+export function processTree(pid: number): number[] {
   const tree: number[] = [];
   let scanned: Map<number, number[]> | null = null;
   const queue = [pid];

@@ -9,13 +9,17 @@
  * `proxiedLogFormatter` and `HTTPFactory.log`. Kept from Twisted: the quoted client
  * address, `-` for a zero-length body, UTC timestamps refreshed once a second, fields
  * escaped like a Python bytes repr, and only finished requests are logged.
- * Loom differs: the timestamp comes from the Site's injected clock, so tests can pin it.
+ * Loom differs: the timestamp comes from the Site's injected clock, so tests can pin it;
+ * and a log that cannot be written (the disk is full) is said once in the Site's log and
+ * then skipped, so the server keeps serving (a stream's unhandled 'error' event would
+ * otherwise end the process).
  * Tests: `test/access-log.test.ts`. Lesson 14 (access-logging) teaches it.
  */
 
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Clock } from './clock.ts';
+import type { Logger } from './logger.ts';
 import { kUseClock } from './plumbing/symbols.ts';
 import type { Request } from './request.ts';
 
@@ -90,6 +94,9 @@ export class AccessLog {
   readonly #ownsStream: boolean;
   readonly #formatter: LogFormatter;
   #clock: Clock | null = null;
+  #logger: Logger | null = null;
+  // Set by the first write error: from then on lines are dropped, not written.
+  #broken: Error | null = null;
   #second = -1;
   #stamp = '';
 
@@ -98,22 +105,41 @@ export class AccessLog {
     this.#ownsStream = typeof destination === 'string';
     this.#out = typeof destination === 'string' ? createWriteStream(destination, { flags: 'a' }) : destination;
     this.#formatter = options.formatter ?? combinedLogFormatter;
+    // A stream error with no listener would end the process: a full disk must not stop the server.
+    // (Only a real stream can fail: a bare `{ write }` stand-in has no events.)
+    if (typeof this.#out.on === 'function') this.#out.on('error', (error: Error) => this.#fail(error));
   }
 
-  /** The Site hands over its clock, so log times follow it. */
-  [kUseClock](clock: Clock): void {
+  /** The Site hands over its clock, so log times follow it, and its logger, for write errors. */
+  [kUseClock](clock: Clock, logger?: Logger): void {
     this.#clock = clock;
+    this.#logger = logger ?? null;
   }
 
-  /** Log a finished request. */
+  /** The write error that stopped this log, or null while it is writing. */
+  get error(): Error | null {
+    return this.#broken;
+  }
+
+  /** Log a finished request (dropped once the log has failed). */
   log(request: Request): void {
+    if (this.#broken !== null) return;
     this.#out.write(`${this.#formatter(this.#timestamp(), request)}\n`);
   }
 
   /** Close the file, if this log opened it. */
   close(): Promise<void> {
-    if (!this.#ownsStream) return Promise.resolve();
+    if (!this.#ownsStream || this.#broken !== null) return Promise.resolve();
     return new Promise((resolve) => this.#out.end(resolve));
+  }
+
+  /** Say it once, then drop lines: logging every failed line would flood the server log. */
+  #fail(error: Error): void {
+    if (this.#broken !== null) return;
+    this.#broken = error;
+    const message = `The access log cannot be written (${(error as NodeJS.ErrnoException).code ?? error.message}); requests are still served, but not logged until the server restarts.`;
+    if (this.#logger === null) process.stderr.write(`${message}\n`);
+    else this.#logger.error(message);
   }
 
   // Formatting a date is not free and a busy server logs thousands of lines a second:

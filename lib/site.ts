@@ -144,7 +144,7 @@ export class Site implements RequestOwner {
     this.#sessionFactory = options.sessionFactory ?? defaultSessionFactory;
     this.sessions.attach(this.clock, this.#sessionFactory, this.logger);
     this.#accessLog = toAccessLog(options.accessLog, options.logFormatter);
-    this.#accessLog?.[kUseClock](this.clock);
+    this.#accessLog?.[kUseClock](this.clock, this.logger);
     this.handler = (req, res) => this.#onRequest(req, res);
     this.#listeners = {
       http1: this.handler,

@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AccessLog, combinedLogFormatter, escapeField, logTimestamp, proxiedLogFormatter } from '../lib/access-log.ts';
-import { makeRequest } from '../lib/testing.ts';
+import { makeRequest, memoryLogger } from '../lib/testing.ts';
 import { FakeClock } from '../lib/testing.ts';
 import { kUseClock } from '../lib/plumbing/symbols.ts';
 
@@ -91,5 +92,22 @@ describe('AccessLog', () => {
     const log = new AccessLog({ write: (s: string) => chunks.push(s) } as unknown as NodeJS.WritableStream as never, { formatter: (_t, r) => `custom ${r.uri}` });
     log.log(finished({ uri: '/x' }));
     expect(chunks).toEqual(['custom /x\n']);
+  });
+
+  it('keeps serving when its disk is full: says so once in the Site\'s log and drops the lines after (stress: access-log-full)', async () => {
+    // Every write fails with ENOSPC, as writes to /dev/full do. Before the fix the stream's
+    // unhandled 'error' event ended the whole server process.
+    const full = new Writable({ write: (_chunk, _encoding, done) => done(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })) });
+    const failed = new Promise((resolve) => full.once('error', resolve));
+    const logger = memoryLogger();
+    const log = new AccessLog(full);
+    log[kUseClock](new FakeClock(1_700_000_000), logger);
+    log.log(finished());
+    await failed;
+    log.log(finished());
+    log.log(finished());
+    expect(log.error).toMatchObject({ code: 'ENOSPC' });
+    expect(logger.messages).toEqual([{ level: 'error', message: expect.stringContaining('access log cannot be written (ENOSPC)'), error: undefined }]);
+    await log.close();
   });
 });

@@ -35,7 +35,7 @@ export const kNewSession: unique symbol = Symbol('loom.owner.newSession');
 export const kRequestFinished: unique symbol = Symbol('loom.owner.requestFinished');
 /** `RequestOwner` (the Site): close this too when the Site closes (a cache's watchers). Used by `File` (lib/static/file.ts). */
 export const kCloseWithOwner: unique symbol = Symbol('loom.owner.closeWithOwner');
-/** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps. Used by the Site. */
+/** `AccessLog` (lib/access-log.ts): take the Site's clock for its timestamps and its logger for write errors. Used by the Site. */
 export const kUseClock: unique symbol = Symbol('loom.accessLog.useClock');
 /** `FinishNotice` (lib/finish-notice.ts): settle it, done. Used by `Request`. */
 export const kResolve: unique symbol = Symbol('loom.finishNotice.resolve');
