@@ -57,7 +57,7 @@ export function renderReport(outcomes: readonly Outcome[], quick: boolean): stri
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${cpus().length} cores.`,
     'The servers ran in their own processes on 127.0.0.1; figures from a shared machine are',
     'provisional: a long case can show the noise of other work. What each case does is in',
-    '`stress/`; the limits it exercises are in the [limits and timeouts guide](./reliability).',
+    '`stress/`; the limits it exercises are in the [limits and timeouts guide](./reliability.md).',
     '',
     ...summary(outcomes),
     '',
