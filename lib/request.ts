@@ -527,12 +527,12 @@ export class Request {
     if (this.#state === 'open') this.#sendHeaders();
     if (this.#isBodiless()) return true;
     this.sentLength += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-    return (this.#encoder ?? this.channel).write(data);
+    return this.#out.write(data);
   }
 
   /** Resolves when the outgoing buffer has room again (at once when it already has). */
   waitForDrain(): Promise<void> {
-    return new Promise((resolve) => (this.#encoder ?? this.channel).onDrain(resolve));
+    return new Promise((resolve) => this.#out.onDrain(resolve));
   }
 
   /**
@@ -633,7 +633,12 @@ export class Request {
    */
   [kEncodeWith](wrap: (out: Channel) => Channel): void {
     this.#assertNotStarted('add a content encoder');
-    this.#encoder = wrap(this.#encoder ?? this.channel);
+    this.#encoder = wrap(this.#out);
+  }
+
+  /** Where the response goes: the encoder when one was added, else the channel itself. */
+  get #out(): Channel {
+    return this.#encoder ?? this.channel;
   }
 
   /** Close the connection after what was written so far, abandoning the response (the client sees it cut short). */
@@ -659,7 +664,7 @@ export class Request {
     if (server !== undefined && !headers.hasHeader('server')) flat.push('Server', server);
     headers.flattenInto(flat);
     for (const cookie of this.cookies) flat.push('Set-Cookie', cookie);
-    (this.#encoder ?? this.channel).writeHead(this.code, this.codeMessage ?? statusPhrase(this.code), flat);
+    this.#out.writeHead(this.code, this.codeMessage ?? statusPhrase(this.code), flat);
   }
   // #endregion request-send-headers
 
@@ -675,12 +680,12 @@ export class Request {
   #endAfterSave(last: Uint8Array | string | undefined): void {
     const saving = this.#saveSession();
     if (saving === undefined) {
-      (this.#encoder ?? this.channel).end(last);
+      this.#out.end(last);
       this.#finished();
       return;
     }
     void saving.then(() => {
-      (this.#encoder ?? this.channel).end(last);
+      this.#out.end(last);
       this.#finished();
     });
   }

@@ -256,11 +256,12 @@ export class Site implements RequestOwner {
   }
   // #endregion site-process
 
-  /** Called by `Request.finish()`: write the access log line and the trace. */
+  /** Called by a resource that holds something to close with the Site (a File's directory cache). */
   [kCloseWithOwner](closable: { close(): void }): void {
     this.#closables.add(closable);
   }
 
+  /** Called by `Request.finish()`: write the access log line and the trace. */
   [kRequestFinished](request: Request): void {
     if (this.#accessLog !== null) this.#accessLog.log(request);
     if (this.tracer !== null) this.tracer.finished(request);

@@ -198,12 +198,14 @@ export class File extends Resource {
    * all get `childNotFound`.
    */
   override getChild(name: string, request: Request): IResource {
-    if (this.directories !== null) request.site?.[kCloseWithOwner]?.(this.directories); // its watchers stop with the Site
     if (name === '') return this.#indexOrListing();
     if (!isSafeName(name) || (this.hideDotfiles && isDotfile(name))) return this.childNotFound;
     if (name === '.') return this.#self();
     const found = this.#find(name) ?? this.#findWithIgnoredExt(name);
-    return found === null ? this.childNotFound : this.#childFor(found);
+    if (found !== null) return this.#childFor(found);
+    // A miss is what starts a directory watch: its watchers stop with the Site.
+    if (this.directories !== null) request.site?.[kCloseWithOwner]?.(this.directories);
+    return this.childNotFound;
   }
   // #endregion static-get-child
 
