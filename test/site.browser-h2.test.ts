@@ -4,18 +4,13 @@
  * certificate is the test's own (test/support/tls.ts); Chromium is told to trust exactly
  * that one, by its public key's hash, rather than to ignore certificate errors.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { Data, Resource, Site, type Request } from '../lib/index.ts';
 import { memoryLogger } from '../lib/testing.ts';
-import { CHROMIUM } from './docs/support/built-site.ts';
+import { chromium, withChromiumTrusting } from './support/chromium.ts';
 import { requires } from './support/programs.ts';
 import { makeCertificate, type TestCertificate } from './support/tls.ts';
 
-const chromium = requires('chromium', { find: () => (existsSync(CHROMIUM) ? CHROMIUM : null) });
 const openssl = requires('openssl');
 
 /** The page, which names the protocol the Site saw it arrive over. */
@@ -29,12 +24,6 @@ class Page extends Resource {
 }
 
 /** The base64 SHA-256 of the certificate's public key: what --ignore-certificate-errors-spki-list takes. */
-function spkiHash(cert: string): string {
-  const key = execFileSync('openssl', ['x509', '-in', cert, '-pubkey', '-noout']);
-  const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: key });
-  return execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: der }).toString('base64');
-}
-
 openssl.describe('Chromium over HTTP/2', () => {
   let certificate: TestCertificate;
   let site: Site;
@@ -53,15 +42,7 @@ openssl.describe('Chromium over HTTP/2', () => {
   });
 
   chromium.it('loads a page and its stylesheet over h2, as the browser and the Site both report', async () => {
-    const { chromium: browserType } = await import('playwright-core');
-    const profile = mkdtempSync(join(tmpdir(), 'loom-h2-chromium-'));
-    const context = await browserType.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', `--ignore-certificate-errors-spki-list=${spkiHash(certificate.cert)}`],
-    });
-    try {
+    await withChromiumTrusting(certificate.cert, async (context) => {
       const page = await context.newPage();
       const response = await page.goto(base);
       expect(response?.status()).toBe(200);
@@ -72,9 +53,6 @@ openssl.describe('Chromium over HTTP/2', () => {
       // The browser also asks for /favicon.ico (a 404 here), over the same connection.
       expect(protocols.filter(([path]) => path !== '/favicon.ico')).toEqual([['/', 'h2'], ['/style.css', 'h2']]);
       expect(await page.evaluate<string>(`getComputedStyle(document.getElementById('proto')).color`)).toBe('rgb(0, 128, 0)');
-    } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });

@@ -5,18 +5,13 @@
  * certificate is the test's own, trusted by its public key's hash (as in
  * test/site.browser-h2.test.ts).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { BrotliEncoderFactory, Data, EncodingResourceWrapper, GzipEncoderFactory, Resource, Site, type Request } from '../../lib/index.ts';
 import { memoryLogger } from '../../lib/testing.ts';
-import { CHROMIUM } from '../docs/support/built-site.ts';
+import { chromium, withChromiumTrusting } from '../support/chromium.ts';
 import { requires } from '../support/programs.ts';
 import { makeCertificate, type TestCertificate } from '../support/tls.ts';
 
-const chromium = requires('chromium', { find: () => (existsSync(CHROMIUM) ? CHROMIUM : null) });
 const openssl = requires('openssl');
 
 // Long enough to be worth compressing (the wrapper leaves bodies under 1 KiB alone).
@@ -30,12 +25,6 @@ class Page extends Resource {
     return `<!DOCTYPE html><html><head><link rel="stylesheet" href="/gz/style.css"><title>encoded</title></head>` +
       `<body><p id="hello">Hello, decoded.</p>${FILLER}</body></html>`;
   }
-}
-
-function spkiHash(cert: string): string {
-  const key = execFileSync('openssl', ['x509', '-in', cert, '-pubkey', '-noout']);
-  const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: key });
-  return execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: der }).toString('base64');
 }
 
 openssl.describe('Chromium receiving Brotli and gzip', () => {
@@ -59,15 +48,7 @@ openssl.describe('Chromium receiving Brotli and gzip', () => {
   });
 
   chromium.it('decodes a Brotli page and a gzip stylesheet and renders them', async () => {
-    const { chromium: browserType } = await import('playwright-core');
-    const profile = mkdtempSync(join(tmpdir(), 'loom-encoding-chromium-'));
-    const context = await browserType.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', `--ignore-certificate-errors-spki-list=${spkiHash(certificate.cert)}`],
-    });
-    try {
+    await withChromiumTrusting(certificate.cert, async (context) => {
       const page = await context.newPage();
       const codings = new Map<string, string | undefined>();
       page.on('response', (response) => codings.set(new URL(response.url()).pathname, response.headers()['content-encoding']));
@@ -78,9 +59,6 @@ openssl.describe('Chromium receiving Brotli and gzip', () => {
       expect(await page.evaluate<string>(`getComputedStyle(document.getElementById('hello')).color`)).toBe('rgb(0, 128, 0)');
       expect(codings.get('/')).toBe('br');
       expect(codings.get('/gz/style.css')).toBe('gzip');
-    } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });
