@@ -38,8 +38,8 @@ describe('SlowPage', () => {
     const root = new Resource();
     root.putChild('slow', new SlowPage(clock, 3));
     const site = testSite(root, { clock });
-    const send = (uri = '/slow') => {
-      const req = makeRequest({ uri }, site);
+    const send = (uri = '/slow', method = 'GET') => {
+      const req = makeRequest({ uri, method }, site);
       site.dispatch(req);
       return req;
     };
@@ -63,6 +63,16 @@ describe('SlowPage', () => {
     (req.channel as MemoryChannel).loseConnection();
     await settle();
     expectLogged(site.logger, 'SlowPage: client left before GET /slow/deeper?page=2 was answered',
+      (e) => isLoomError(e, 'LOOM_ERR_CONNECTION_LOST'), 'the connection-lost error');
+  });
+
+  it('names the method of the request too, not always GET', async () => {
+    const { site, send } = setUp();
+    // HEAD is answered by render_GET, so the same page serves it; the log says which it was.
+    const req = send('/slow', 'HEAD');
+    (req.channel as MemoryChannel).loseConnection();
+    await settle();
+    expectLogged(site.logger, 'SlowPage: client left before HEAD /slow was answered',
       (e) => isLoomError(e, 'LOOM_ERR_CONNECTION_LOST'), 'the connection-lost error');
   });
 
@@ -100,5 +110,12 @@ describe('StatusPage', () => {
     await request(site, { uri: '/status' });
     expectLogged(site.logger, 'StatusPage: the status source failed for GET /status', (e) => e === failure,
       'the very Error the source rejected with');
+  });
+
+  it('names the request that met the failure, with its own method and uri', async () => {
+    const site = testSite(new StatusPage(() => Promise.reject(new Error('status database unreachable'))));
+    await request(site, { uri: '/health/status?format=text' });
+    expectLogged(site.logger, 'StatusPage: the status source failed for GET /health/status?format=text',
+      (e) => e instanceof Error, 'the Error the source rejected with');
   });
 });
