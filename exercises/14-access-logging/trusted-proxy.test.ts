@@ -3,7 +3,7 @@
  * proxies, and a Site configured to write it to a file. Run with `npm run grade 14`.
  * The Site's clock is a FakeClock pinned to 21 Nov 2026 19:26:33 UTC.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
@@ -53,6 +53,10 @@ describe('clientAddressFor', () => {
   it('logs the trusted peer itself when it sends no header', () => {
     check('10.0.0.2', undefined, '10.0.0.2', 'A request made by the proxy itself (a health check, say).');
   });
+
+  it('logs the leftmost entry when every entry is a trusted proxy', () => {
+    check('127.0.0.1', '10.0.0.2', '10.0.0.2', 'Every hop is one of ours: the leftmost entry is the furthest back we can see, further than the peer.');
+  });
 });
 
 describe('trustedProxyLogFormatter', () => {
@@ -81,8 +85,16 @@ describe('createLoggedSite', () => {
         return 'hello';
       }
     })());
-    const site = createLoggedSite(root, file, ['127.0.0.1'], { clock: new FakeClock(NOW), logger: memoryLogger() });
+    // A line from an earlier run: the log is appended to, never started afresh.
+    const EARLIER = '"192.0.2.1" - - [20/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "yesterday"';
+    writeFileSync(file, `${EARLIER}\n`);
+    const logger = memoryLogger();
+    const site = createLoggedSite(root, file, ['127.0.0.1'], { clock: new FakeClock(NOW), logger });
     try {
+      if (site.logger !== logger) {
+        throw new GradingError('The options passed in were { clock, logger }.\n✗ expected the Site to keep the logger it was given, found another one\n' +
+          '  Pass every option the caller gave on to the Site (spread them), not only the clock.');
+      }
       const port = await site.listen('tcp:0:interface=127.0.0.1');
       await (await fetch(port.url, { headers: { 'user-agent': 'grader', 'x-forwarded-for': '1.2.3.4, 203.0.113.50' } })).text();
       await (await fetch(new URL('/nope', port.url), { headers: { 'user-agent': 'grader' } })).text();
@@ -95,7 +107,12 @@ describe('createLoggedSite', () => {
       }
       const lines = text.split('\n').filter((l) => l !== '');
       const problems: string[] = [];
-      if (lines.length !== 2) problems.push(`expected 2 lines, found ${lines.length}`);
+      if (lines[0] !== EARLIER) {
+        problems.push('expected the line already in the file to stay first: append to the log, do not start it afresh\n' +
+          '  (the accessLog option opens a path for appending; a stream you open yourself with the default flags truncates it)');
+      }
+      lines.splice(0, lines[0] === EARLIER ? 1 : 0);
+      if (lines.length !== 2) problems.push(`expected 2 new lines, found ${lines.length}`);
       if (lines[0] !== `"203.0.113.50" - - ${STAMP} "GET / HTTP/1.1" 200 5 "-" "grader"`) {
         problems.push('expected the first line to be\n    "203.0.113.50" - - [21/Nov/2026:19:26:33 +0000] "GET / HTTP/1.1" 200 5 "-" "grader"\n' +
           '  (the request came from the trusted 127.0.0.1, so the rightmost untrusted X-Forwarded-For entry is logged,\n' +
