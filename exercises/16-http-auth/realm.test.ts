@@ -101,4 +101,19 @@ describe('ClubRealm.requestAvatar', () => {
         'The logout function you return runs once each request is finished, even when it failed.');
     }
   });
+
+  it('records a visit when logout runs, not when the avatar is handed out', async () => {
+    const realm = new ClubRealm();
+    const { logout } = await realm.requestAvatar('ann');
+    if (realm.visits.length !== 0) {
+      throw new GradingError('realm.requestAvatar(\'ann\') was called; the request it serves has not finished yet.\n' +
+        `✗ realm.visits is ${JSON.stringify(realm.visits)}; expected []. ` +
+        'Push the name inside the logout function you return: the wrapper calls it once the request is finished.');
+    }
+    logout();
+    if (realm.visits.join() !== 'ann') {
+      throw new GradingError('realm.requestAvatar(\'ann\') was called, then the logout it returned.\n' +
+        `✗ realm.visits is ${JSON.stringify(realm.visits)}; expected ["ann"].`);
+    }
+  });
 });
