@@ -70,6 +70,15 @@ describe('HoldPage.render_POST', () => {
     expectResponse(await visitor().hold(), { code: 409, body: '<html><body>No seats left.</body></html>' }, 'A third visitor asked; the theatre has two seats.');
   });
 
+  it('lets a visitor who holds a seat keep it when the theatre is full', async () => {
+    const { visitor, expectFree } = theatre(['A1']);
+    const ann = visitor();
+    await ann.hold();
+    expectResponse(await ann.hold(), { code: 200, body: holds('A1') },
+      'The theatre has one seat, A1, and this visitor holds it; they posted to /hold again. Only a visitor with no seat is told none are left.');
+    expectFree([], 'The only seat is held.');
+  });
+
   it('gives the seat back 30 seconds after the visitor\'s last request, not before', async () => {
     const { clock, visitor, expectFree } = theatre();
     await visitor().hold();
