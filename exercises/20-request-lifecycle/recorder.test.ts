@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'vitest';
 import { NOT_DONE_YET, Resource, type IResource, type Request } from '../../lib/index.ts';
-import { request, testSite } from '../../lib/testing.ts';
+import { makeRequest, request, testSite, type MemoryChannel } from '../../lib/testing.ts';
 import { subject } from '../../tools/grading/subject.ts';
 import { GradingError } from '../../tools/grading/wire.ts';
 
@@ -123,5 +123,31 @@ describe('StepRecorder', () => {
     ], '/slow started first but finished second. Each diary must hold only its own request\'s steps, in the order the requests ended (first and last line shown).');
     const slowDiary = recorder.diaries[1] ?? [];
     if (slowDiary.some((l) => l.includes('1999'))) throw new GradingError('✗ The /slow diary has lines of the /calendar/1999 request in it. Keep a separate list for each request.');
+  });
+
+  it('keeps two requests for the same path apart', async () => {
+    const { site, recorder, slow } = server();
+    const first = request(site, { uri: '/slow' });
+    const second = request(site, { uri: '/slow' });
+    slow.release();
+    await Promise.all([first, second]);
+    const one = ['request GET /slow', 'child "slow" → Slow (putChild)', 'arrived Slow, postpath []', 'render Slow.render_GET', 'finish 200, 4 bytes'];
+    same(recorder.diaries, [one, one],
+      'Two GET /slow were in flight at once. They share a method and a uri, yet each is its own request with its own diary: tell them apart by the request object.');
+  });
+
+  it('ends the diary of a request whose client left with "lost"', async () => {
+    const { site, recorder, slow } = server();
+    const req = makeRequest({ uri: '/slow' }, site);
+    site.dispatch(req);
+    (req.channel as MemoryChannel).loseConnection();
+    if (slow.waiting.length !== 1) throw new GradingError('✗ The slow request should have been waiting when its client left.');
+    same(recorder.diaries, [[
+      'request GET /slow',
+      'child "slow" → Slow (putChild)',
+      'arrived Slow, postpath []',
+      'render Slow.render_GET',
+      'lost',
+    ]], 'GET /slow was rendering (it answers later) when the client closed the connection: the Site calls lost, not finished.');
   });
 });
