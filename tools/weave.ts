@@ -1,5 +1,5 @@
 /**
- * `npm run weave`: copies the code each lesson README shows from its `#region` into the
+ * `npm run weave`: copies the code each lesson README (and guide) shows from its `#region` into the
  * README, so the lesson reads whole on GitHub, in an editor and in `npm run read`, and
  * turns VitePress include lines (`<<< ../../lib/x.ts#region{ts}`) into woven blocks.
  * `npm run weave -- --check` changes nothing and exits 1 listing stale blocks, missing or
@@ -16,7 +16,7 @@ import { weaveLessons, weaveProblems } from './workbook/weave.ts';
 const COMMAND_LINE: CommandLine<'check'> = {
   command: 'npm run weave',
   synopsis: '[-- --check]',
-  description: 'Rewrites the code blocks of every lesson README from the files and regions they name.',
+  description: 'Rewrites the code blocks of every lesson README and guide from the files and regions they name.',
   flags: { check: { short: 'c', help: 'Change nothing; list what is stale or broken and exit 1 if anything is.' } },
   maxArguments: 0,
 };

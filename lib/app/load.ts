@@ -6,11 +6,13 @@
  *
  * Twisted counterpart: `twisted.python.reflect.namedAny`, which `twistd web --class`
  * and `--processor` use on dotted Python names. Loom differs: a module is a file path
- * (or a package), read relative to the working folder; a name that is not there is a
- * usage error that lists what the module does export.
+ * (or a package; a path without `./` that is no package is read as a file), read relative
+ * to the working folder; a name that is not there is a usage error that lists what the
+ * module does export.
  * Tests: `test/app/load.test.ts`, and `test/app/web.test.ts` through the options.
  */
 
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,7 +56,9 @@ function moduleURL(module: string, cwd: string): string {
   try {
     return pathToFileURL(createRequire(join(cwd, 'loom-cli.js')).resolve(module)).href;
   } catch {
-    return module;
+    // Not a package: `lessons/site.ts` on a command line means the file, as a shell user expects.
+    const file = resolve(cwd, module);
+    return existsSync(file) ? pathToFileURL(file).href : module;
   }
 }
 

@@ -52,6 +52,23 @@ export interface ServerSettings {
   onClientError(error: Error, socket: Duplex): void;
 }
 
+/**
+ * What `close` times its grace period with. The Site passes its Clock (lib/clock.ts, a
+ * layer above this one, so only its shape is named here), which a test can make fake.
+ */
+export interface GraceClock {
+  callLater(seconds: number, fn: () => void): { cancel(): void };
+}
+
+/** Node's own timers, for an EndpointServer used without a Site; they keep no process alive. */
+const nodeTimers: GraceClock = {
+  callLater(seconds, fn) {
+    const timer = setTimeout(fn, seconds * 1000);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
+
 /** The protocols an `ssl:` endpoint offers, most preferred first. */
 export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1'];
 
@@ -117,14 +134,13 @@ export class EndpointServer {
    * Stop accepting connections and resolve once every one has ended: idle HTTP/1
    * connections at once, busy ones after their response (the Site asks for that, see
    * `closeIdle`), HTTP/2 sessions after their open streams. What is still open after
-   * `graceSeconds` is cut.
+   * `graceSeconds` on `clock` (the Site's) is cut.
    */
-  close(graceSeconds: number): Promise<void> {
+  close(graceSeconds: number, clock: GraceClock = nodeTimers): Promise<void> {
     return new Promise((resolve) => {
-      const grace = setTimeout(() => this.#cutAll(), graceSeconds * 1000);
-      grace.unref();
+      const grace = clock.callLater(graceSeconds, () => this.#cutAll());
       this.server.close(() => {
-        clearTimeout(grace);
+        grace.cancel();
         resolve();
       });
       this.closeIdle();

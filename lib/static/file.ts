@@ -339,11 +339,11 @@ export class File extends Resource {
     if (stat === null) return this.childNotFound.render(request);
     if (stat.isDirectory()) return this.redirect(request);
     if (this.precompressed) {
+      // Which file is sent depends on Accept-Encoding whether or not a sibling exists now
+      // (one may be made later), so caches are told on every answer, as sirv does.
+      request.setHeader('vary', 'Accept-Encoding');
       const sibling = findPrecompressed(this.path, request.requestHeaders.getRawHeaders('accept-encoding')?.join(','));
-      if (sibling !== null) {
-        request.setHeader('vary', 'Accept-Encoding'); // which file was sent depended on it
-        return this.#sibling(sibling.path).render(request);
-      }
+      if (sibling !== null) return this.#sibling(sibling.path).render(request);
     }
     request.setHeader('accept-ranges', 'bytes');
     const cache = this.cache;

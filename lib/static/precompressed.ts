@@ -7,7 +7,8 @@
  * `File` asks `findPrecompressed` which sibling to send, when its `precompressed` option
  * is on; it then serves that file with the original's `Content-Type`, the coding as
  * `Content-Encoding`, `Vary: Accept-Encoding`, the sibling's own `ETag` (its bytes are not
- * the original's), and ranges counted in the sibling's bytes, the ones actually sent.
+ * the original's), and ranges counted in the sibling's bytes, the ones actually sent. The
+ * original, when it is sent, carries `Vary: Accept-Encoding` too: a sibling could have been.
  *
  * Twisted has no counterpart (`static.File` serves `x.gz` only when asked for by that
  * name). Loom follows nginx's `gzip_static` and sirv's `brotli`/`gzip` options. Off by

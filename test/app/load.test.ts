@@ -37,6 +37,11 @@ describe('loadExport', () => {
     expect((await loadExport('./mods/root.ts', dir, '--class') as { name: string }).name).toBe('Root');
   });
 
+  it('reads a path without ./ as a file when no package has that name', async () => {
+    expect(typeof await loadExport('mods/root.ts:makeRoot', dir, '--class')).toBe('function');
+    expect(await usageMessage(loadExport('mods/absent.ts:X', dir, '--class'))).toMatch(/^--class: cannot load mods\/absent\.ts/);
+  });
+
   it('says which export is missing and lists what the module has', async () => {
     expect(await usageMessage(loadExport('./mods/root.ts:Nope', dir, '--class')))
       .toBe('--class: ./mods/root.ts has no export named Nope (it exports: default, makeRoot, notAResource).');

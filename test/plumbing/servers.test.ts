@@ -8,6 +8,7 @@ import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOn, parseEndpoint } from '../../lib/plumbing/endpoints.ts';
+import { FakeClock } from '../../lib/testing.ts';
 import { EndpointServer, type RequestListeners, type ServerSettings } from '../../lib/plumbing/servers.ts';
 import { requires } from '../support/programs.ts';
 import { makeCertificate, type TestCertificate } from '../support/tls.ts';
@@ -92,8 +93,15 @@ openssl.describe('EndpointServer for ssl:', () => {
     const agent = new Agent({ keepAlive: true });
     const answer = get(port, '/hold', agent);
     await new Promise((resolve) => server.server.once('request', resolve));
-    await server.close(0.05);
+    const clock = new FakeClock();
+    let closed = false;
+    const closing = server.close(5, clock).then(() => (closed = true));
+    clock.advance(4.9);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false); // the held request is still within its grace period
+    clock.advance(0.1);
     await expect(answer).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await closing;
     agent.destroy();
   });
 });

@@ -76,6 +76,17 @@ describe('File with precompressed: true', () => {
     expect(r.body.length).toBe(0);
   });
 
+  it('sends Vary on the original too, since a sibling could have been chosen', async () => {
+    const plain = await get('/both.css');
+    expect(plain.text).toBe(CSS);
+    expect(plain.headers.getRawHeaders('vary')).toEqual(['Accept-Encoding']);
+    const noSibling = await get('/plain.txt', { headers: { 'accept-encoding': 'gzip' } });
+    expect(noSibling.headers.getLast('content-encoding')).toBeUndefined();
+    expect(noSibling.headers.getRawHeaders('vary')).toEqual(['Accept-Encoding']);
+    const off = await request(new File(dir), { uri: '/both.css' });
+    expect(off.headers.getRawHeaders('vary')).toBeUndefined();
+  });
+
   it('is off unless asked for: a File sends the original', async () => {
     const r = await request(new File(dir), { uri: '/both.css', headers: { 'accept-encoding': 'br' } });
     expect(r.headers.getLast('content-encoding')).toBeUndefined();

@@ -74,6 +74,16 @@ describe('weave', () => {
     expect(weave(text, readme, ROOT, read).text).toBe(text);
   });
 
+  it("reads VitePress's @/ as the repository's root, as the guides write it", () => {
+    const root = mkdtempSync(join(tmpdir(), 'loom-weave-at-'));
+    mkdirSync(join(root, 'lib'));
+    writeFileSync(join(root, 'lib/thing.ts'), LIB);
+    const { text, uses } = weave('<<< @/lib/thing.ts#thing-inner{ts}', 'docs/guide/things.md', root);
+    rmSync(root, { recursive: true });
+    expect(uses).toEqual(['lib/thing.ts#thing-inner']);
+    expect(text).toMatch(/^<!-- weave: @\/lib\/thing.ts#thing-inner -->\n\*`lib\/thing.ts`, line 6\*/);
+  });
+
   it('takes the language from the file name when the include does not give one', () => {
     expect(weave('<<< ./site/env.cgi', readme, ROOT, read).text).toContain('```sh\n#!/bin/sh\necho hi\n```');
   });
@@ -106,8 +116,10 @@ describe('weaveProblems', () => {
     write('lib/thing.ts', LIB);
     write('lib/loose.ts', '// #region loose-open\nx\n');
     write('lessons/01-x/README.md', '<<< ../../lib/thing.ts#thing-run{ts}\n');
+    write('docs/guide/things.md', '<<< @/lib/thing.ts#thing-run{ts}\n');
     expect(weaveProblems(root, new Set(['lib/thing.ts#thing-inner', 'lib/gone.ts#gone']))).toEqual([
       'lessons/01-x/README.md: stale, run npm run weave',
+      'docs/guide/things.md: stale, run npm run weave',
       'lib/loose.ts: loose-open: a #region without its #endregion, or the reverse',
       'lib/loose.ts#loose-open: no lesson or guide shows this region; show it, or remove the markers',
       'lib/gone.ts#gone: listed as not yet shown, but lib/ has no such region',

@@ -1,7 +1,7 @@
 /**
- * The weave: code shown in a lesson README is copied into the README itself, from a
- * `#region` of a real file, so that GitHub, an editor and a terminal show it as the docs
- * site does. Each woven block sits between two markers and says where its code comes from:
+ * The weave: code shown in a lesson README or a guide (docs/guide) is copied into the
+ * page itself, from a `#region` of a real file, so that GitHub, an editor and a terminal
+ * show it as the docs site does. Each woven block sits between two markers and says where its code comes from:
  *
  * ```md
  * <!-- weave: ../../lib/vhost.ts#vhost-pick-host -->
@@ -197,14 +197,16 @@ function wovenBlock(path: string, target: string, region: string | undefined, la
 
 function readerFor(root: string, readmePath: string): ReadSource {
   return (path) => {
-    const file = resolve(root, dirname(readmePath), path);
+    const file = resolve(root, repoPath(root, readmePath, path));
     if (!existsSync(file) || !statSync(file).isFile()) return new Error(`no such file`);
     return readFileSync(file, 'utf8');
   };
 }
 
+/** A path as the repository names it; `@/` is VitePress's name for the repository's root. */
 function repoPath(root: string, readmePath: string, path: string): string {
-  return relative(root, resolve(root, dirname(readmePath), path)).split(sep).join('/');
+  const from = path.startsWith('@/') ? root : resolve(root, dirname(readmePath));
+  return relative(root, resolve(from, path.startsWith('@/') ? path.slice(2) : path)).split(sep).join('/');
 }
 
 function findMarker(lines: readonly string[], name: string, tag: string, from: number, only?: RegExp): { index: number; marker: RegExp } | undefined {
@@ -229,26 +231,35 @@ function dedent(lines: readonly string[]): string[] {
   return lines.map((l) => l.slice(cut));
 }
 
-/** One lesson README after weaving. */
+/** One page (a lesson README or a guide) after weaving. */
 export interface WovenLesson extends WeaveResult {
-  /** Relative to the repository root: `lessons/02-dynamic-content/README.md`. */
+  /** Relative to the repository root: `lessons/02-dynamic-content/README.md`, `docs/guide/gateway.md`. */
   readonly readme: string;
   /** True when `text` differs from the file on disk. */
   readonly changed: boolean;
 }
 
-/** Every lesson README under `root/lessons`, woven. */
+/** Every lesson README under `root/lessons` and every guide under `root/docs/guide`, woven. */
 export function weaveLessons(root: string): WovenLesson[] {
+  return [...lessonReadmes(root), ...guidePages(root)].map((readme) => {
+    const before = readFileSync(join(root, readme), 'utf8');
+    const result = weave(before, readme, root);
+    return { ...result, readme, changed: result.text !== before };
+  });
+}
+
+function lessonReadmes(root: string): string[] {
   const lessons = join(root, 'lessons');
   return readdirSync(lessons, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^\d\d-/.test(entry.name) && existsSync(join(lessons, entry.name, 'README.md')))
     .map((entry) => `lessons/${entry.name}/README.md`)
-    .sort()
-    .map((readme) => {
-      const before = readFileSync(join(root, readme), 'utf8');
-      const result = weave(before, readme, root);
-      return { ...result, readme, changed: result.text !== before };
-    });
+    .sort();
+}
+
+function guidePages(root: string): string[] {
+  const dir = join(root, 'docs', 'guide');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/guide/${name}`);
 }
 
 /**
@@ -296,7 +307,7 @@ export function weaveProblems(root: string, notYetShown: ReadonlySet<string>): s
     if (lesson.changed && lesson.problems.length === 0) problems.push(`${lesson.readme}: stale, run npm run weave`);
   }
   for (const entry of unbalancedLibRegions(root)) problems.push(`${entry}: a #region without its #endregion, or the reverse`);
-  const uses = new Set([...lessons.flatMap((l) => l.uses), ...guideIncludes(root)]);
+  const uses = new Set(lessons.flatMap((l) => l.uses));
   const regions = new Set<string>();
   for (const region of unusedLibRegions(root, uses)) {
     regions.add(region);
@@ -306,18 +317,4 @@ export function weaveProblems(root: string, notYetShown: ReadonlySet<string>): s
     if (!regions.has(region) && !uses.has(region)) problems.push(`${region}: listed as not yet shown, but lib/ has no such region`);
   }
   return problems;
-}
-
-/** `file#region` for each `<<< @/file#region` in the guides (docs/guide/*.md). */
-export function guideIncludes(root: string): string[] {
-  const dir = join(root, 'docs', 'guide');
-  if (!existsSync(dir)) return [];
-  const uses: string[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.md'))) {
-    for (const { path, region } of wovenIncludes(readFileSync(join(dir, name), 'utf8'))) {
-      const file = path.startsWith('@/') ? path.slice(2) : repoPath(root, `docs/guide/${name}`, path);
-      uses.push(region === undefined ? file : `${file}#${region}`);
-    }
-  }
-  return uses;
 }
