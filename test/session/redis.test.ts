@@ -75,7 +75,7 @@ redisServer.describe('RedisSessionStore', () => {
     const s = store();
     await ready(s);
     const clock = new FakeClock(1_700_000_000);
-    const site = new Site(new Notes(), { sessionStore: s, clock });
+    const site = new Site(new Notes(), { sessionStore: s, clock, logger: memoryLogger() });
     const uid = (await request(site, { uri: '/?note=hello' })).text.split(' ')[0]!;
     const key = `${s.prefix}${uid}`;
     const written = await s.client.get(key);
@@ -92,11 +92,14 @@ redisServer.describe('RedisSessionStore', () => {
   it('touches an unchanged session with one command, after one to load it', async () => {
     const s = store();
     await ready(s);
-    const site = new Site(new Notes(), { sessionStore: s, clock: new FakeClock() });
+    const site = new Site(new Notes(), { sessionStore: s, clock: new FakeClock(), logger: memoryLogger() });
     const uid = (await request(site, { uri: '/?note=hello' })).text.split(' ')[0]!;
     // Once, so each script has gone to this connection whole; from then on it goes by its SHA.
     await request(site, { headers: { cookie: `TWISTED_SESSION=${uid}` } });
-    const monitor = await s.client.duplicate().monitor();
+    // monitor() opens a connection of its own: close the duplicate it came from too, or it
+    // outlives the file and complains on stderr once this redis-server is gone.
+    const watcher = s.client.duplicate();
+    const monitor = await watcher.monitor();
     const seen: string[][] = [];
     const sentinel = `sentinel-${uid.slice(0, 8)}`;
     const done = new Promise<void>((resolve) => {
@@ -113,6 +116,7 @@ redisServer.describe('RedisSessionStore', () => {
       expect(seen.map((args) => args[0]!.toLowerCase())).toEqual(['evalsha', 'evalsha']);
     } finally {
       monitor.disconnect();
+      watcher.disconnect();
     }
   });
 
