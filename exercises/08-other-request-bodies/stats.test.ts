@@ -4,9 +4,9 @@
  */
 import { describe, it } from 'vitest';
 import type { IResource } from '../../lib/index.ts';
-import { request } from '../../lib/testing.ts';
+import { request, type TestResponse } from '../../lib/testing.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { expectResponse } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse, transcript } from '../../tools/grading/wire.ts';
 
 const { createRoot } = await subject<typeof import('./stats.ts')>(import.meta.url, 'stats.ts');
 
@@ -37,8 +37,7 @@ describe('Stats.render_POST', () => {
   ];
   for (const [body, why] of notJSON) {
     it(`answers 400 with a JSON error for the body ${JSON.stringify(body)}, which is not JSON`, async () => {
-      expectResponse(await post(createRoot(), body), { code: 400, headers: JSON_TYPE, bodyIncludes: '{"error":' },
-        `${why} Catch the error request.content.json() throws, and answer with JSON yourself.`);
+      expectJSONError(await post(createRoot(), body), `${why} Catch the error request.content.json() throws, and answer with JSON yourself.`);
     });
   }
 
@@ -50,7 +49,22 @@ describe('Stats.render_POST', () => {
   ];
   for (const [body, why] of wrongShape) {
     it(`answers 400 with a JSON error for ${body}, which is JSON of the wrong shape`, async () => {
-      expectResponse(await post(createRoot(), body), { code: 400, headers: JSON_TYPE, bodyIncludes: '{"error":' }, why);
+      expectJSONError(await post(createRoot(), body), why);
     });
   }
 });
+
+/** Fail unless `response` is a 400 whose body is a JSON object with an `error` text in it. */
+function expectJSONError(response: TestResponse, why: string): void {
+  expectResponse(response, { code: 400, headers: JSON_TYPE }, why);
+  let error: unknown;
+  try {
+    error = (JSON.parse(response.text) as { error?: unknown } | null)?.error;
+  } catch (cause) {
+    throw new GradingError(transcript(response, [`expected the body to be valid JSON, but JSON.parse says: ${(cause as Error).message}`],
+      `${why} Build the body with JSON.stringify({ error: '…' }) rather than by hand.`));
+  }
+  if (typeof error !== 'string' || error === '') {
+    throw new GradingError(transcript(response, [`expected a JSON object whose "error" is a text saying what was wrong, got ${JSON.stringify(error) ?? 'no "error" field'}`], why));
+  }
+}
