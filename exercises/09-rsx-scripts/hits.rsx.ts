@@ -11,6 +11,7 @@
  *                              where N is 1 for the first GET, 2 for the second, …
  *     POST /hits.rsx.ts/reset  200, text/plain; charset=utf-8, "Counter reset.\n";
  *                              the next GET says 1 again
+ *     GET  /hits.rsx.ts/reset  405 Method Not Allowed: only a POST resets the count
  *     GET  /hits.rsx.ts/other  404 (anything below the script but reset)
  *
  * The count must survive from one request to the next although this file runs each

@@ -91,6 +91,14 @@ describe('hits.rsx.ts', () => {
     expectResponse(await get(root), { body: page(1) }, 'After a reset, the next GET is view number 1.');
   });
 
+  it('does not reset on GET /hits.rsx.ts/reset: only a POST changes the count', async () => {
+    const root = new Folder();
+    await get(root);
+    expectResponse(await get(root, '/hits.rsx.ts/reset'), { code: 405 },
+      'A GET must not change anything (a link or a browser prefetching it would reset the counter): give "reset" a render_POST and no render_GET.');
+    expectResponse(await get(root), { body: page(2) }, 'The GET of /hits.rsx.ts/reset before this one should have left the count alone.');
+  });
+
   it('answers 404 for any other path below the script', async () => {
     expectResponse(await get(new Folder(), '/hits.rsx.ts/other'), { code: 404 },
       'Only "reset" exists below the script; a resource that is a leaf would answer every path itself.');
