@@ -2,8 +2,8 @@
  * Graded tests for exercise 08. Each test posts a body (in memory) to /stats and checks
  * the status, the content type and the JSON that came back.
  */
-import { describe, it } from 'vitest';
-import type { IResource } from '../../lib/index.ts';
+import { describe, it, vi } from 'vitest';
+import { Content, type IResource } from '../../lib/index.ts';
 import { request, type TestResponse } from '../../lib/testing.ts';
 import { subject } from '../../tools/grading/subject.ts';
 import { GradingError, expectResponse, transcript } from '../../tools/grading/wire.ts';
@@ -52,6 +52,19 @@ describe('Stats.render_POST', () => {
       expectJSONError(await post(createRoot(), body), why);
     });
   }
+
+  it('reads the body with request.content.json(), as step 1 says', async () => {
+    const json = vi.spyOn(Content.prototype, 'json');
+    try {
+      const response = await post(createRoot(), '{"numbers": [2, 4, 9]}');
+      if (json.mock.calls.length === 0) {
+        throw new GradingError(transcript(response, ['expected render_POST to parse the body with request.content.json(), but it never called it'],
+          'json() parses the body and throws a LoomError with status 400 when it is not JSON: use it rather than parsing the text yourself.'));
+      }
+    } finally {
+      json.mockRestore();
+    }
+  });
 });
 
 /** Fail unless `response` is a 400 whose body is a JSON object with an `error` text in it. */
