@@ -2,13 +2,14 @@
  * Graded tests for exercise 01. They make a small folder to serve, send requests (in
  * memory) to the resource your `createRoot(dir)` returns, and check the answers.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { Data, Resource } from '../../lib/index.ts';
 import { request } from '../../lib/testing.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { expectResponse } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse, transcript } from '../../tools/grading/wire.ts';
 
 const { createRoot, ROBOTS_TXT, NOT_FOUND_TEXT } = await subject<typeof import('./site.ts')>(import.meta.url, 'site.ts');
 
@@ -21,6 +22,7 @@ const FILES: Record<string, string> = {
   'LICENSE': 'MIT License',
   'docs/guide.html': '<h1>Guide</h1>',
   'docs/notes.txt': 'notes',
+  'docs/CHANGES': 'Version 1',
 };
 let dir: string;
 
@@ -61,14 +63,30 @@ describe('createRoot', () => {
     expectResponse(await get('/contact'), { code: 200, body: '<h1>Write to us</h1>' });
   });
 
+  it('serves any page without its ".html", at any depth: /docs/guide from docs/guide.html', async () => {
+    expectResponse(await get('/docs/guide'), { code: 200, body: '<h1>Guide</h1>', headers: { 'content-type': 'text/html' } },
+      'Not only /about and /contact: a File option makes every File try name + ".html", and children inherit it.');
+  });
+
   it('serves a file with no extension as text/plain', async () => {
     expectResponse(await get('/LICENSE'), { code: 200, body: 'MIT License', headers: { 'content-type': 'text/plain' } },
       'The default type (for names whose extension is unknown or missing) should be text/plain.');
+    expectResponse(await get('/docs/CHANGES'), { code: 200, body: 'Version 1', headers: { 'content-type': 'text/plain' } },
+      'Every file with no extension, at any depth, not only LICENSE: set the default type on the root File; its children inherit it.');
   });
 
   it('answers /robots.txt from memory, as text/plain', async () => {
-    expectResponse(await get('/robots.txt'), { code: 200, body: ROBOTS_TXT, headers: { 'content-type': 'text/plain' } },
-      'There is no robots.txt in the folder: a Data resource put under the root answers it.');
+    const root = createRoot(dir);
+    const response = await request(root, { uri: '/robots.txt' });
+    const note = 'There is no robots.txt in the folder: a Data resource put under the root answers it.';
+    expectResponse(response, { code: 200, body: ROBOTS_TXT, headers: { 'content-type': 'text/plain' } }, note);
+    if (existsSync(join(dir, 'robots.txt'))) {
+      throw new GradingError(transcript(response, ['expected the folder to be left as it was, but createRoot wrote a robots.txt file into it'], note));
+    }
+    const child = root instanceof Resource ? root.children.get('robots.txt') : undefined;
+    if (!(child instanceof Data)) {
+      throw new GradingError(transcript(response, [`expected the root's child "robots.txt" (put there with putChild) to be a Data, got ${child === undefined ? 'no such child' : child.constructor.name}`], note));
+    }
   });
 
   it(`answers 404 with "${NOT_FOUND_TEXT}" for a missing file, at any depth`, async () => {

@@ -5,8 +5,10 @@
  *
  *     /style.css, /docs/guide.html   the files in dir, as they are on disk
  *     /docs/                         a listing (docs/ has no index file)
- *     /about, /contact               about.html and contact.html, without the ".html"
- *     /LICENSE                       files with no extension go out as text/plain
+ *     /about, /docs/guide            about.html, docs/guide.html: any .html page, at any
+ *                                    depth, without its ".html"
+ *     /LICENSE, /docs/CHANGES        files with no extension, at any depth, go out as
+ *                                    text/plain
  *     /robots.txt                    "User-agent: *\nDisallow:\n" as text/plain,
  *                                    even though there is no such file in dir
  *     anything missing               404 with the text "Nothing to see here."

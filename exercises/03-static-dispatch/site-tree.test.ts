@@ -1,11 +1,13 @@
 /**
  * Graded tests for exercise 03. Each test sends one request (in memory) to the tree your
- * `buildTree()` returns and checks which page answered.
+ * `buildTree()` returns and checks which page answered, and that the walk found it
+ * through children put there with `putChild`.
  */
 import { describe, it } from 'vitest';
-import { request } from '../../lib/testing.ts';
+import { request, type TestResponse } from '../../lib/testing.ts';
+import { formatTrace } from '../../lib/trace.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { expectResponse } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse, transcript } from '../../tools/grading/wire.ts';
 
 const { buildTree } = await subject<typeof import('./site-tree.ts')>(import.meta.url, 'site-tree.ts');
 
@@ -23,6 +25,7 @@ describe('buildTree', () => {
     it(`answers ${path} with the page "${text}"`, async () => {
       const response = await request(buildTree(), { uri: path });
       expectResponse(response, { code: 200, body: page(text) }, why);
+      expectStaticWalk(response, why);
     });
   }
 
@@ -33,3 +36,18 @@ describe('buildTree', () => {
     });
   }
 });
+
+/**
+ * Fail when a step of the walk came from a `getChild` override rather than from a child
+ * put there with `putChild`: the exercise is static dispatch, and the walk says which.
+ */
+function expectStaticWalk(response: TestResponse, why: string): void {
+  const trace = response.trace ?? [];
+  const dynamic = trace.filter((e) => e.kind === 'child' && e.dispatch === 'dynamic');
+  if (dynamic.length === 0) return;
+  const steps = dynamic.map((e) => (e.kind === 'child' ? `"${e.segment}" (asked of ${e.parent})` : '')).join(', ');
+  throw new GradingError(transcript(response, [
+    `expected every step of the walk to find a child put there with putChild, but getChild made ${steps}`,
+    `the walk, as npm run lesson 03 -- --trace prints it:\n${formatTrace(trace).replace(/^/gm, '    ')}`,
+  ], `${why} Build the tree with putChild; getChild is lesson 04's dynamic dispatch.`));
+}

@@ -13,8 +13,9 @@
  * and every other path gets 404 (for example /contact, /about/team, /docs/missing).
  *
  * What the graded tests check (`npm run grade 03`; stuck? `npm run hint 03`): each path
- * above answers 200 with its page, `<html><body>` + text + `</body></html>`, and the
- * other paths answer 404.
+ * above answers 200 with its page, `<html><body>` + text + `</body></html>`, found by a
+ * walk whose every step is a child put there with `putChild` (not made by a `getChild`
+ * override, which is lesson 04), and the other paths answer 404.
  *
  * Do not make any page a leaf: a leaf would answer /about/team too.
  */

@@ -43,4 +43,10 @@ describe('StatusCodes.getChild', () => {
     expectResponse(response, { code: 404, bodyIncludes: 'There is no HTTP status called &lt;b&gt;bold&lt;/b&gt;.', bodyExcludes: '<b>' },
       'The segment is "<b>bold</b>". notFound() escapes it; building your own page without escaping would not.');
   });
+
+  it('answers a path below a bad segment, and any method, with the same 404 page', async () => {
+    const why = 'getChild should return the page notFound() makes: it is its own child, so /999/more gets it too, and it answers every method.';
+    expectResponse(await request(new StatusCodes(), { uri: '/999/more' }), { code: 404, bodyIncludes: ['No Such Status', 'There is no HTTP status called 999.'] }, why);
+    expectResponse(await request(new StatusCodes(), { uri: '/999', method: 'POST' }), { code: 404, bodyIncludes: ['No Such Status', 'There is no HTTP status called 999.'] }, why);
+  });
 });

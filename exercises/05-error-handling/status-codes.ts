@@ -19,7 +19,9 @@
  *
  * What the graded tests check (`npm run grade 05`; stuck? `npm run hint 05`): the known
  * statuses answer 200 with their page; bad segments answer 404 with a page that says
- * "No Such Status" and names the segment (escaped, which `notFound` does for you).
+ * "No Such Status" and names the segment (escaped, which `notFound` does for you), and
+ * so do the paths below them (/999/more) and every method (POST /999): the page
+ * `notFound` makes is its own child and answers any method.
  */
 import { STATUS_CODES } from 'node:http';
 import { Resource, notFound, type IResource, type Request } from '../../lib/index.ts';

@@ -12,8 +12,8 @@
  * `createRoot()` puts them in a tree: /old-home moves to /home, /promo is gone.
  *
  * What the graded tests check (`npm run grade 06`; stuck? `npm run hint 06`): the status
- * code of each page, the `Location` header of `Moved`, the bodies above, and that a
- * HEAD request gets the same status and headers.
+ * line of each page (code and reason phrase), the `Location` header of `Moved`, the
+ * bodies above, and that a HEAD request gets the same status and headers.
  */
 import { Resource, type Request } from '../../lib/index.ts';
 

@@ -2,11 +2,11 @@
  * Graded tests for exercise 08. Each test posts a body (in memory) to /stats and checks
  * the status, the content type and the JSON that came back.
  */
-import { describe, it } from 'vitest';
-import type { IResource } from '../../lib/index.ts';
-import { request } from '../../lib/testing.ts';
+import { describe, it, vi } from 'vitest';
+import { Content, type IResource } from '../../lib/index.ts';
+import { request, type TestResponse } from '../../lib/testing.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { expectResponse } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse, transcript } from '../../tools/grading/wire.ts';
 
 const { createRoot } = await subject<typeof import('./stats.ts')>(import.meta.url, 'stats.ts');
 
@@ -37,8 +37,7 @@ describe('Stats.render_POST', () => {
   ];
   for (const [body, why] of notJSON) {
     it(`answers 400 with a JSON error for the body ${JSON.stringify(body)}, which is not JSON`, async () => {
-      expectResponse(await post(createRoot(), body), { code: 400, headers: JSON_TYPE, bodyIncludes: '{"error":' },
-        `${why} Catch the error request.content.json() throws, and answer with JSON yourself.`);
+      expectJSONError(await post(createRoot(), body), `${why} Catch the error request.content.json() throws, and answer with JSON yourself.`);
     });
   }
 
@@ -50,7 +49,35 @@ describe('Stats.render_POST', () => {
   ];
   for (const [body, why] of wrongShape) {
     it(`answers 400 with a JSON error for ${body}, which is JSON of the wrong shape`, async () => {
-      expectResponse(await post(createRoot(), body), { code: 400, headers: JSON_TYPE, bodyIncludes: '{"error":' }, why);
+      expectJSONError(await post(createRoot(), body), why);
     });
   }
+
+  it('reads the body with request.content.json(), as step 1 says', async () => {
+    const json = vi.spyOn(Content.prototype, 'json');
+    try {
+      const response = await post(createRoot(), '{"numbers": [2, 4, 9]}');
+      if (json.mock.calls.length === 0) {
+        throw new GradingError(transcript(response, ['expected render_POST to parse the body with request.content.json(), but it never called it'],
+          'json() parses the body and throws a LoomError with status 400 when it is not JSON: use it rather than parsing the text yourself.'));
+      }
+    } finally {
+      json.mockRestore();
+    }
+  });
 });
+
+/** Fail unless `response` is a 400 whose body is a JSON object with an `error` text in it. */
+function expectJSONError(response: TestResponse, why: string): void {
+  expectResponse(response, { code: 400, headers: JSON_TYPE }, why);
+  let error: unknown;
+  try {
+    error = (JSON.parse(response.text) as { error?: unknown } | null)?.error;
+  } catch (cause) {
+    throw new GradingError(transcript(response, [`expected the body to be valid JSON, but JSON.parse says: ${(cause as Error).message}`],
+      `${why} Build the body with JSON.stringify({ error: '…' }) rather than by hand.`));
+  }
+  if (typeof error !== 'string' || error === '') {
+    throw new GradingError(transcript(response, [`expected a JSON object whose "error" is a text saying what was wrong, got ${JSON.stringify(error) ?? 'no "error" field'}`], why));
+  }
+}

@@ -9,7 +9,9 @@
  *                                This page has been viewed N time(s).
  *                                (served by hits.rsx.ts)
  *                              where N is 1 for the first GET, 2 for the second, …
- *     POST /hits.rsx.ts/reset  200, "Counter reset.\n"; the next GET says 1 again
+ *     POST /hits.rsx.ts/reset  200, text/plain; charset=utf-8, "Counter reset.\n";
+ *                              the next GET says 1 again
+ *     GET  /hits.rsx.ts/reset  405 Method Not Allowed: only a POST resets the count
  *     GET  /hits.rsx.ts/other  404 (anything below the script but reset)
  *
  * The count must survive from one request to the next although this file runs each
@@ -17,7 +19,8 @@
  * the second line from `__file__`, not by typing it.
  *
  * What the graded tests check (`npm run grade 09`; stuck? `npm run hint 09`): the texts,
- * statuses and type above, over several requests, with two registries.
+ * statuses and types above, over several requests, with two registries, and the second
+ * line of a copy of this script saved under another name.
  */
 import { Resource, type Request } from '../../lib/index.ts';
 

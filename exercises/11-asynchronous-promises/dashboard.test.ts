@@ -74,6 +74,15 @@ describe('Dashboard', () => {
     expectResponse(finished(req, 'It should be sent as soon as the headline arrives.'), { code: 200, body: PAGE });
   });
 
+  it('returns a Promise from render_GET, not NOT_DONE_YET', () => {
+    const result: unknown = new Dashboard(sources(new FakeClock())).render_GET(makeRequest({ uri: '/' }));
+    if (!(result instanceof Promise)) {
+      const got = typeof result === 'symbol' ? result.toString() : typeof result === 'string' ? `the string ${JSON.stringify(result.slice(0, 40))}` : String(result);
+      throw new GradingError(`render_GET returned ${got}. It should return a Promise of the page (an async render_GET does), ` +
+        'so that the Site sends what it resolves to and answers 500 when it rejects; writing the page yourself after NOT_DONE_YET is lesson 10\'s way.');
+    }
+  });
+
   it('returns a body through the Promise, so the answer has a Content-Length', async () => {
     const { clock, req } = setUp();
     clock.advance(3);

@@ -4,8 +4,8 @@
  * 500 (and logs the error) when it rejects.
  *
  * `/` answers after a few seconds through a Promise; `/broken` is a Promise that
- * rejects; `/by-hand` waits on the same Promise but answers with NOT_DONE_YET, write
- * and finish, as lesson 10 did.
+ * rejects; `/both` waits for two Promises at once; `/by-hand` waits on the same Promise
+ * as `/` but answers with NOT_DONE_YET, write and finish, as lesson 10 did.
  */
 import { NOT_DONE_YET, Resource, Site, realClock, type Clock, type Request, type SiteOptions } from '../../lib/index.ts';
 import type { Try } from '../lesson.ts';
@@ -68,6 +68,28 @@ export class BrokenPage extends Resource {
 }
 // #endregion broken-page
 
+// #region both-at-once
+/** Waits for two things at once, 1 and DELAY seconds long: ready after DELAY seconds, not 1 + DELAY. */
+export class BothAtOncePage extends Resource {
+  override isLeaf = true;
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    super();
+    this.#clock = clock;
+  }
+
+  async render_GET(_request: Request): Promise<string> {
+    // Both waits start here, before either is awaited; Promise.all settles with the later one.
+    const [short, long] = await Promise.all([
+      deferLater(this.#clock, 1, () => 'one second'),
+      deferLater(this.#clock, DELAY, () => `${DELAY} seconds`),
+    ]);
+    return `<html><body>Waited ${short} and ${long} at once: ${DELAY} seconds in all.</body></html>`;
+  }
+}
+// #endregion both-at-once
+
 // #region by-hand
 /** The same wait as `/`, answered the lesson 10 way: NOT_DONE_YET, then write and finish. */
 export class ByHandPage extends Resource {
@@ -95,6 +117,7 @@ export function createSite(options: SiteOptions = {}): Site {
   const root = new Resource();
   root.putChild('', new DelayedPage(clock));
   root.putChild('broken', new BrokenPage(clock));
+  root.putChild('both', new BothAtOncePage(clock));
   root.putChild('by-hand', new ByHandPage(clock));
   return new Site(root, options);
 }
@@ -102,5 +125,6 @@ export function createSite(options: SiteOptions = {}): Site {
 export const tryThis: Try[] = [
   { note: `a Promise of the page, resolved after ${DELAY} seconds`, path: '/', expect: { code: 200, bodyIncludes: 'delivered now' } },
   { note: 'a Promise that rejects: a 500 page, and the error in the server log', path: '/broken', expect: { code: 500, bodyIncludes: 'Processing Failed' } },
+  { note: `two waits at once, 1 and ${DELAY} seconds: the page after ${DELAY} seconds`, path: '/both', expect: { code: 200, bodyIncludes: 'at once' } },
   { note: 'the same wait, answered with NOT_DONE_YET, write and finish', path: '/by-hand', expect: { code: 200, bodyIncludes: 'Written by hand' } },
 ];

@@ -75,6 +75,17 @@ describe('lesson 11: asynchronous-promises', () => {
     expect(text).toContain('Error: The weather service did not answer.');
   });
 
+  it(`starts both waits of /both at once, so it answers after ${DELAY} seconds, not 1 + ${DELAY}`, async () => {
+    const clock = new WatchedClock();
+    const { url } = await start(clock);
+    const answer = send({ note: '', path: '/both' }, url);
+    await clock.pending(2); // both scheduled before either has fired
+    clock.advance(DELAY);
+    const { status, text } = await answer;
+    expect(status).toBe(200);
+    expect(text).toBe(`<html><body>Waited one second and ${DELAY} seconds at once: ${DELAY} seconds in all.</body></html>`);
+  });
+
   it('sends /by-hand in chunks, without a Content-Length, as lesson 10 did', async () => {
     const clock = new WatchedClock();
     const { url } = await start(clock);
