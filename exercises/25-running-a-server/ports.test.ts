@@ -98,12 +98,14 @@ describe('readPorts', () => {
 describe('createApplication', () => {
   it('makes one SiteService per endpoint, in order, all for the same site', () => {
     const site = testSite(new Resource());
-    const application = createApplication('tcp:8080\n# skip me\nunix:/tmp/web.sock\n', site);
+    // Read as readPorts reads it: the comment and blank line skipped, the bare number a TCP port.
+    const application = createApplication('tcp:8080\n# skip me\n\n  8081  \nunix:/tmp/web.sock\n', site);
     const services = application.services;
     if (!services.every((s) => s instanceof SiteService)) {
       throw new GradingError(`✗ Every service should be a SiteService; got ${services.map((s) => s.constructor.name).join(', ') || 'none'}.`);
     }
-    sameList(services.map((s) => (s as SiteService).endpoint), ['tcp:8080', 'unix:/tmp/web.sock'], 'The services\' endpoints, in the order of the file.');
+    sameList(services.map((s) => (s as SiteService).endpoint), ['tcp:8080', 'tcp:8081', 'unix:/tmp/web.sock'],
+      'The services\' endpoints, in the order of the file, each as readPorts gives it.');
     if (!services.every((s) => (s as SiteService).site === site)) {
       throw new GradingError('✗ Every SiteService should serve the site createApplication was given (one site, many ports).');
     }
