@@ -74,7 +74,7 @@ describe('requireToken', () => {
 
   it('answers 401 for a wrong token, one that only starts or ends with it, or the right token without "Bearer "', async () => {
     const { calls, resource } = setUp();
-    for (const authorization of ['Bearer wrong', 's3cret', 'Basic czNjcmV0', 'bearer s3cret', 'Bearer s3cret2', 'Bearer s3cre', 'xBearer s3cret']) {
+    for (const authorization of ['Bearer wrong', 's3cret', 'Basic czNjcmV0', 'bearer s3cret', 'Bearer s3cret2', 'Bearer s3cre', 'xBearer s3cret', 'Basic s3cret']) {
       const response = await request(resource, { uri: '/data', headers: { Authorization: authorization } });
       expectResponse(response, { code: 401 }, `Sent Authorization: ${authorization}`);
     }
