@@ -77,6 +77,9 @@ async function visit(uri: string, expected: Expected, upstream: Partial<Seen> | 
   for (const [key, value] of Object.entries(upstream)) {
     const actual = seen[0]![key as keyof Seen];
     if (actual !== value) {
+      if (key === 'forwardedFor') {
+        throw new GradingError(`${note}\n✗ The backend got X-Forwarded-For: ${String(actual)}; expected none. The factory you are given adds none: was this proxy made without it, as ReverseProxyResource's fourth argument?`);
+      }
       throw new GradingError(`${note}\n✗ The backend saw ${key} ${JSON.stringify(actual)}; expected ${JSON.stringify(value)}.`);
     }
   }
@@ -133,5 +136,9 @@ describe('createRoot and Deprecated: /v1 is /store too, marked deprecated', () =
     await visit('/v1/missing', { code: 404, headers: { deprecation: DEPRECATION } }, { uri: '/store/missing' });
     store.seen.length = 0;
     await visit('/v1/cart', { code: 200, headers: { deprecation: DEPRECATION } }, { method: 'POST', uri: '/store/cart', body: 'pear' }, { method: 'POST', body: 'pear' });
+  });
+
+  it('uses the factory it is given for /v1 too (this one adds no X-Forwarded-For)', async () => {
+    await visit('/v1/items', { code: 200, headers: { deprecation: DEPRECATION } }, { uri: '/store/items', forwardedFor: null });
   });
 });

@@ -16,13 +16,19 @@ const { configure, HEALTH } = await subject<typeof import('./configure.ts')>(imp
 
 const LIB = fileURLToPath(new URL('../../lib/index.ts', import.meta.url));
 
-/** The two folders served: `site` (pages, a script, an .upper file, an old folder) and `docs`. */
+/**
+ * The two folders served: `site` (pages, a script, an .upper file, an old folder) and `docs`.
+ * The old folder has its own .html page and .upper file, so that one child put by hand for
+ * contact.html or poem.upper does not pass for a rule that holds for every such file.
+ */
 const FILES: Record<string, string> = {
   'site/start.html': '<h1>Start here</h1>',
   'site/index.html': '<h1>The old home page</h1>',
   'site/contact.html': '<h1>Write to us</h1>',
   'site/poem.upper': 'quiet words\n',
   'site/old/index.html': '<h1>Old index</h1>',
+  'site/old/news.html': '<h1>Old news</h1>',
+  'site/old/song.upper': 'la la la\n',
   'site/hello.rsx.ts': `import { Resource } from '${LIB}';\n` +
     `class Hello extends Resource { override isLeaf = true; render_GET() { return 'Hello from a script'; } }\n` +
     'export const resource = new Hello();\n',
@@ -51,9 +57,11 @@ describe('configure', () => {
       'Your list replaces the default one (as `loom web --index` does), so index.html is no index any more.');
   });
 
-  it('serves /contact from contact.html', async () => {
+  it('serves /contact from contact.html, and any name from its .html file', async () => {
     expectResponse(await get('/contact'), { code: 200, body: '<h1>Write to us</h1>', headers: { 'content-type': 'text/html' } },
       'There is no file named "contact": the File must try "contact" + ".html".');
+    expectResponse(await get('/old/news'), { code: 200, body: '<h1>Old news</h1>', headers: { 'content-type': 'text/html' } },
+      'Every name without .html finds its .html file, in any folder, not only /contact: ignoreExt(\'.html\') on the root File does that (its children copy it).');
   });
 
   it('runs /hello.rsx.ts as a resource script', async () => {
@@ -61,9 +69,11 @@ describe('configure', () => {
       'Without a processor for ".rsx.ts", a File sends the script\'s source.');
   });
 
-  it('shows .upper files through UpperCasePage', async () => {
+  it('shows every .upper file through UpperCasePage', async () => {
     expectResponse(await get('/poem.upper'), { code: 200, body: 'QUIET WORDS\n', headers: { 'content-type': 'text/plain; charset=utf-8' } },
       'A processor for ".upper" makes an UpperCasePage for each such file: (path, registry) => new UpperCasePage(path, registry).');
+    expectResponse(await get('/old/song.upper'), { code: 200, body: 'LA LA LA\n', headers: { 'content-type': 'text/plain; charset=utf-8' } },
+      'Every .upper file, in any folder, goes through UpperCasePage, not only poem.upper: that is what a processor for ".upper" on the root File does.');
   });
 
   it('serves the docs folder at /docs/, with text/plain for names without an extension', async () => {

@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { describe, it } from 'vitest';
-import { Resource, SiteService, isLoomError, listeningPorts, NOT_DONE_YET, type Request } from '../../lib/index.ts';
+import { Resource, SiteService, isLoomError, listeningPorts, parseEndpoint, NOT_DONE_YET, type Request } from '../../lib/index.ts';
 import { testSite } from '../../lib/testing.ts';
 import { subject } from '../../tools/grading/subject.ts';
 import { GradingError } from '../../tools/grading/wire.ts';
@@ -77,13 +77,15 @@ describe('readPorts', () => {
   });
 
   it('refuses an endpoint parseEndpoint refuses, saying which line', () => {
-    const error = thrownBy(() => readPorts('# ports\ntcp:8080\ntcp:eighty\n'), 'readPorts with "tcp:eighty" on line 3');
+    const error = thrownBy(() => readPorts('# ports\n\ntcp:8080\ntcp:eighty\n'), 'readPorts with "tcp:eighty" on line 4');
     if (!isLoomError(error)) throw new GradingError(`✗ readPorts threw ${String(error)}; throw a LoomError (from lib/index.ts) instead.`);
-    if (!error.message.startsWith('ports file, line 3: ')) {
-      throw new GradingError(`✗ The message should start with "ports file, line 3: " (lines counted from 1, the comment included); it was:\n  ${error.message}`);
+    if (!error.message.startsWith('ports file, line 4: ')) {
+      throw new GradingError(`✗ The message should start with "ports file, line 4: " (lines counted from 1, the comment and the blank line included); it was:\n  ${error.message}`);
     }
-    if (!error.message.includes('tcp:eighty')) {
-      throw new GradingError(`✗ After the line number, give parseEndpoint's own message, which names the bad endpoint; the message was:\n  ${error.message}`);
+    const own = thrownBy(() => parseEndpoint('tcp:eighty'), 'parseEndpoint("tcp:eighty")');
+    const expected = `ports file, line 4: ${own instanceof Error ? own.message : String(own)}`;
+    if (error.message !== expected) {
+      throw new GradingError(`✗ After the line number, give parseEndpoint's own message (call parseEndpoint and catch what it throws), not one of your own.\nExpected: ${expected}\nGot:      ${error.message}`);
     }
   });
 
@@ -96,12 +98,14 @@ describe('readPorts', () => {
 describe('createApplication', () => {
   it('makes one SiteService per endpoint, in order, all for the same site', () => {
     const site = testSite(new Resource());
-    const application = createApplication('tcp:8080\n# skip me\nunix:/tmp/web.sock\n', site);
+    // Read as readPorts reads it: the comment and blank line skipped, the bare number a TCP port.
+    const application = createApplication('tcp:8080\n# skip me\n\n  8081  \nunix:/tmp/web.sock\n', site);
     const services = application.services;
     if (!services.every((s) => s instanceof SiteService)) {
       throw new GradingError(`✗ Every service should be a SiteService; got ${services.map((s) => s.constructor.name).join(', ') || 'none'}.`);
     }
-    sameList(services.map((s) => (s as SiteService).endpoint), ['tcp:8080', 'unix:/tmp/web.sock'], 'The services\' endpoints, in the order of the file.');
+    sameList(services.map((s) => (s as SiteService).endpoint), ['tcp:8080', 'tcp:8081', 'unix:/tmp/web.sock'],
+      'The services\' endpoints, in the order of the file, each as readPorts gives it.');
     if (!services.every((s) => (s as SiteService).site === site)) {
       throw new GradingError('✗ Every SiteService should serve the site createApplication was given (one site, many ports).');
     }

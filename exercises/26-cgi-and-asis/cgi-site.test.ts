@@ -1,6 +1,6 @@
 /**
  * Grades exercise 26. The tests make a folder with a text file, two shell programs in
- * cgi-bin/, a Perl page and an as-is file, then send requests (in memory) to the
+ * cgi-bin/, two Perl pages and an as-is file, then send requests (in memory) to the
  * resource your `createRoot(dir)` returns. The programs really run.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { request } from '../../lib/testing.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { expectResponse } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse } from '../../tools/grading/wire.ts';
 
 const { createRoot, SITE_NAME } = await subject<typeof import('./cgi-site.ts')>(import.meta.url, 'cgi-site.ts');
 
@@ -32,12 +32,18 @@ beforeAll(() => {
   chmodSync(join(dir, 'cgi-bin', 'hello.cgi'), 0o755);
   chmodSync(join(dir, 'cgi-bin', 'site.cgi'), 0o755);
   writeFileSync(join(dir, 'guest.pl'), GUEST_PL);
+  // A second .pl page, in a folder of its own, so that one child put by hand for guest.pl
+  // does not pass for the processor that runs every .pl file.
+  mkdirSync(join(dir, 'club'));
+  writeFileSync(join(dir, 'club', 'join.pl'), GUEST_PL);
   writeFileSync(join(dir, 'moved.asis'), MOVED_ASIS);
   process.env.EXERCISE_SECRET = 'server-only';
+  delete process.env.SITE_NAME;
 });
 
 afterAll(() => {
   delete process.env.EXERCISE_SECRET;
+  delete process.env.SITE_NAME;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -60,11 +66,17 @@ describe('createRoot', () => {
   it(`gives the programs in /cgi-bin/ SITE_NAME ("${SITE_NAME}"), and not the server's own variables`, async () => {
     expectResponse(await get('/cgi-bin/site.cgi'), { code: 200, body: `site=${SITE_NAME} secret=\n` },
       'Programs get only the CGI variables, PATH, and what the options add: CGIOptions has an `env`.');
+    if (process.env.SITE_NAME !== undefined) {
+      throw new GradingError(`✗ process.env.SITE_NAME is ${JSON.stringify(process.env.SITE_NAME)}: your code changed the server's own environment.\n` +
+        'Leave the server\'s variables as they are; give SITE_NAME to the programs of /cgi-bin/ alone, through CGIOptions\' `env`.');
+    }
   });
 
-  it('runs .pl files with Perl', async () => {
+  it('runs every .pl file with Perl', async () => {
     expectResponse(await get('/guest.pl?name=Ada'), { code: 200, bodyIncludes: 'Hello, Ada! (perl ' },
       'guest.pl is not executable: a FilteredScript whose filter is "perl" runs it, installed as the processor for ".pl".');
+    expectResponse(await get('/club/join.pl?name=Bo'), { code: 200, bodyIncludes: 'Hello, Bo! (perl ' },
+      'Every .pl file, in any folder, runs with Perl, not only guest.pl: that is what a processor for ".pl" on the root File does.');
   });
 
   it('answers with the response an .asis file holds', async () => {

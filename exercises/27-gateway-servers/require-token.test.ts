@@ -11,7 +11,7 @@ import {
 import { NOT_DONE_YET, Resource, type Application, type Request } from '../../lib/index.ts';
 import { request } from '../../lib/testing.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { expectResponse } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse } from '../../tools/grading/wire.ts';
 
 const { requireToken } = await subject<typeof import('./require-token.ts')>(import.meta.url, 'require-token.ts');
 
@@ -72,9 +72,9 @@ describe('requireToken', () => {
     expect(calls, 'the inner application must not be called without the token').toEqual([]);
   });
 
-  it('answers 401 for a wrong token, or the right token without "Bearer "', async () => {
+  it('answers 401 for a wrong token, one that only starts or ends with it, or the right token without "Bearer "', async () => {
     const { calls, resource } = setUp();
-    for (const authorization of ['Bearer wrong', 's3cret', 'Basic czNjcmV0', 'bearer s3cret']) {
+    for (const authorization of ['Bearer wrong', 's3cret', 'Basic czNjcmV0', 'bearer s3cret', 'Bearer s3cret2', 'Bearer s3cre', 'xBearer s3cret', 'Basic s3cret']) {
       const response = await request(resource, { uri: '/data', headers: { Authorization: authorization } });
       expectResponse(response, { code: 401 }, `Sent Authorization: ${authorization}`);
     }
@@ -92,5 +92,28 @@ describe('requireToken', () => {
     const { resource } = setUp();
     const response = await request(resource, { uri: '/', headers: { Authorization: 'Bearer s3cret' } });
     expectResponse(response, { code: 200, headers: { 'x-authenticated': 'yes', 'x-inner': 'here' } });
+  });
+
+  it('hands the application\'s excInfo on, when it calls startResponse again to answer an error', () => {
+    // Called directly, with a startResponse that records its calls: what the server's own
+    // startResponse gets from the wrapper is the point here.
+    const failure = new Error('the database is down');
+    const inner: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      startResponse('500 Internal Server Error', [['Content-Type', 'text/plain']], failure);
+      return ['sorry\n'];
+    };
+    const got: unknown[] = [];
+    // Only the keys a middleware reads; the rest of a real environ does not matter here.
+    const environ = { PATH_INFO: '/', HTTP_AUTHORIZATION: 'Bearer s3cret' } as unknown as Parameters<Application>[0];
+    void [...requireToken('s3cret')(inner)(environ, (_status, _headers, excInfo) => {
+      got.push(excInfo);
+      return () => {};
+    })];
+    if (got.length !== 2 || got[1] !== failure) {
+      throw new GradingError('The inner application called startResponse("500 Internal Server Error", headers, error) to replace its answer after catching an error.\n' +
+        `✗ The server's startResponse got excInfo ${got.length < 2 ? '(no second call)' : String(got[1])}; expected that error.\n` +
+        'Your startResponse wrapper takes three arguments and hands all three on: (status, headers, excInfo) => startResponse(status, […], excInfo).');
+    }
   });
 });

@@ -10,7 +10,9 @@
  *       `WWW-Authenticate: Bearer`, body `A valid token is required.\n`;
  *   - otherwise calls the inner application, passing its answer through unchanged
  *     except for one more header, `X-Authenticated: yes`, added to whatever headers the
- *     application sends (wrap `startResponse` on its way to the application).
+ *     application sends (wrap `startResponse` on its way to the application, and hand
+ *     on all three of its arguments: an application that catches an error calls it again
+ *     with the error as `excInfo`).
  *
  * Check your work with `npm run grade 27`. Stuck? `npm run hint 27`.
  */

@@ -38,6 +38,9 @@ describe('upstreamPath', () => {
     ['http://news.example.org:8080', '/proxied/http/news.example.org:8080'],
     ['http://news.example.org:80/', '/proxied/http/news.example.org'],
     ['https://News.Example.org:8443/', '/proxied/https/news.example.org:8443'],
+    // The default port is the scheme's own: 443 goes for https, but not for http.
+    ['https://news.example.org:443', '/proxied/https/news.example.org'],
+    ['http://news.example.org:443', '/proxied/http/news.example.org:443'],
   ] as const;
   for (const [publicUrl, expected] of cases) {
     it(`turns ${publicUrl} into ${expected}`, () => {

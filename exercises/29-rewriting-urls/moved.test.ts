@@ -43,6 +43,19 @@ describe('stripIndexHtml', () => {
     }
   });
 
+  it('keeps request.path in step below the root too: prepath first, each segment quoted', () => {
+    // A rewriter put at /site/ runs its rules with prepath ['site'] already walked.
+    const req = makeRequest({ uri: '/site/new%20stories/index.html' });
+    req.prepath = ['site'];
+    req.postpath = ['new stories', 'index.html'];
+    stripIndexHtml(req);
+    if (req.path !== '/site/new%20stories/') {
+      throw new GradingError('stripIndexHtml on /site/new%20stories/index.html, with prepath ["site"] and postpath ["new stories","index.html"].\n' +
+        `✗ expected request.path "/site/new%20stories/", got ${JSON.stringify(req.path)}. ` +
+        'setPathFromSegments(request) builds it from prepath and postpath, quoting each segment; a path joined by hand from postpath alone loses both.');
+    }
+  });
+
   it('leaves index.html alone when it is not the last segment', () => {
     const req = makeRequest({ uri: '/index.html/x' });
     req.prepath = [];

@@ -46,6 +46,19 @@ describe('publish', () => {
     if (!(personal instanceof ResourcePublisher)) throw new GradingError(`publish returned a ${personal.constructor.name}; a personal server is a ResourcePublisher.`);
     if (!existsSync(join(homes, '.loom-web.sock'))) throw new GradingError(`Nothing listens on ${join(homes, '.loom-web.sock')}: listen on \`unix:\${personalSocketPath(home)}\`.`);
   });
+
+  it('resolves only once it listens, so that a failure to listen reaches the caller', async () => {
+    const nowhere = join(homes, 'no-such-home');
+    let site: Site | undefined;
+    try {
+      site = await publish(new Notebook(NOTES), nowhere, { logger: memoryLogger() });
+    } catch {
+      return; // rejected, as it should: nothing can listen in a folder that does not exist
+    }
+    await site?.close().catch(() => undefined);
+    throw new GradingError(`publish(new Notebook(…), '${nowhere}'), a home that does not exist.\n` +
+      '✗ expected it to reject, since no socket can be made there; it resolved. Await site.listen(…) before returning the site.');
+  });
 });
 
 describe('frontRoot', () => {
@@ -69,6 +82,19 @@ describe('Notebook', () => {
     const wanted = ['/~bob.loom/first', '/~bob.loom/second%20thoughts'];
     if (JSON.stringify(lands) !== JSON.stringify(wanted)) {
       throw new GradingError(`GET /~bob.loom/ on the front server; the page is ${page}\n  its links: ${JSON.stringify(hrefs)}\n  lead to:   ${JSON.stringify(lands)}\n✗ expected them to lead to ${JSON.stringify(wanted)}.`);
+    }
+  });
+
+  it('links each note where it is when the list is asked for without its trailing slash, /~bob.loom', async () => {
+    const response = await request(front, { uri: '/~bob.loom', headers: { host: 'www.example.org' } });
+    expectResponse(response, { code: 200 }, 'GET /~bob.loom on the front server.');
+    const page = 'http://www.example.org/~bob.loom';
+    const hrefs = [...response.text.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    const lands = hrefs.map((href) => new URL(href, page).pathname);
+    const wanted = ['/~bob.loom/first', '/~bob.loom/second%20thoughts'];
+    if (JSON.stringify(lands) !== JSON.stringify(wanted)) {
+      throw new GradingError(`GET /~bob.loom on the front server; the page is ${page}\n  its links: ${JSON.stringify(hrefs)}\n  lead to:   ${JSON.stringify(lands)}\n` +
+        `✗ expected them to lead to ${JSON.stringify(wanted)}. A link written relative to the page alone ("first") goes wrong here; build it from the request.`);
     }
   });
 

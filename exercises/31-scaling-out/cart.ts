@@ -8,10 +8,10 @@
  *
  * 1. The carts live in `carts`, a Map in this module, keyed by session uid. Every
  *    process has its own copy of this module, so its own Map. Keep each cart in its
- *    session instead, under `CartItems`. A session kept in Redis holds JSON data: store
- *    a plain array of strings, and after a change store a *new* array with
- *    `session.setComponent(CartItems, …)`, so the store knows to write it. Then delete
- *    `carts`.
+ *    session instead, under `CartItems`: read it with `request.getSession(CartItems)`,
+ *    and store the changed cart with `session.setComponent(CartItems, …)`. A session kept
+ *    in Redis holds JSON data, so the cart is a plain array of strings; the session is
+ *    written back to the store when the response ends. Then delete `carts`.
  * 2. `clientAddress(request, trustedProxies)` names the client for the page. Behind a
  *    proxy, the connection comes from the proxy, and the proxy says who the client was
  *    in `X-Forwarded-For` (a list, `a, b, c`: each proxy appends the address it saw).

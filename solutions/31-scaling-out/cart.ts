@@ -29,7 +29,8 @@ export class CartPage extends Resource {
     const items = this.#items(request);
     if (item !== undefined && item !== '') {
       const next = [...items, item];
-      // A new array, set again: the store writes what was set, it does not watch for changes.
+      // A new array, set again, so the change is plain to a reader; the session (whatever
+      // it holds at the end of the response) is written back to the store as JSON.
       request.getSession().setComponent(CartItems, next);
       return this.#show(request, next);
     }
