@@ -11,6 +11,9 @@
  * 2. The page is made for each request: when the clock moves on, the page shows the new time.
  * 3. It answers every path below it too: GET /any/path/below gives the same page.
  * 4. It renders GET only: a POST gets 405 Method Not Allowed.
+ * 5. It does both the way the TODOs say: the walk stops at it because it is a leaf (not
+ *    because a `getChild` hands back the page), and the page comes from `render_GET` (not
+ *    from a `render` of its own that looks at the method).
  *
  * Read the time from `this.clock.seconds()` (seconds since 1970, as in Twisted), never
  * from `Date.now()`: the tests give you a fake clock and move it themselves.
