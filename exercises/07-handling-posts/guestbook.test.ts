@@ -10,8 +10,8 @@ import { expectResponse } from '../../tools/grading/wire.ts';
 
 const { createRoot } = await subject<typeof import('./guestbook.ts')>(import.meta.url, 'guestbook.ts');
 
-/** POST `fields` to /guestbook as a urlencoded form, the way a browser sends one. */
-function post(root: IResource, fields: Record<string, string>) {
+/** POST `fields` to /guestbook as a urlencoded form, the way a browser sends one (pairs for a field sent twice). */
+function post(root: IResource, fields: Record<string, string> | [string, string][]) {
   return request(root, {
     method: 'POST',
     uri: '/guestbook',
@@ -57,6 +57,27 @@ describe('Guestbook.render_POST', () => {
       'The name was "<script>alert(1)</script>".');
   });
 
+  it('escapes with escapeHTML: &, quotes and apostrophes too', async () => {
+    const response = await post(createRoot(), { name: `Tom & "Jerry" O'Neil`, message: 'hi' });
+    expectResponse(response, { code: 200, body: THANKS('Tom &amp; &quot;Jerry&quot; O&#x27;Neil') },
+      `The name was "Tom & \"Jerry\" O'Neil". escapeHTML escapes & " ' as well as < and >; an escape of your own that skips them is not enough.`);
+  });
+
+  it('stores the name as it was sent, and escapes it only on the way into a page', async () => {
+    const root = createRoot();
+    await post(root, { name: '<b>Ann</b>', message: 'hi' });
+    expectResponse(await request(root, { uri: '/guestbook' }), { bodyIncludes: '<li><b>&lt;b&gt;Ann&lt;/b&gt;</b>: hi</li>', bodyExcludes: '&amp;lt;' },
+      'The name was "<b>Ann</b>". Add { name, message } as they came: the GET page escapes each entry itself, so a name stored escaped is escaped twice.');
+  });
+
+  it('takes the first value of a field sent twice', async () => {
+    const root = createRoot();
+    const response = await post(root, [['name', 'Ann'], ['name', 'Bo'], ['message', 'Hi']]);
+    expectResponse(response, { code: 200, body: THANKS('Ann') },
+      'The form sent name twice, Ann then Bo. request.args maps each name to the list of its values; step 1 takes the first.');
+    expectResponse(await request(root, { uri: '/guestbook' }), { bodyIncludes: '<ul><li><b>Ann</b>: Hi</li></ul>' }, 'One entry, for Ann, should have been stored.');
+  });
+
   it('answers 400 and stores nothing when the name is missing', async () => {
     const root = createRoot();
     expectResponse(await post(root, { message: 'Who am I?' }), { code: 400, body: PLEASE });
@@ -66,6 +87,13 @@ describe('Guestbook.render_POST', () => {
   it('answers 400 and stores nothing when the message is blank', async () => {
     const root = createRoot();
     expectResponse(await post(root, { name: 'Ann', message: '   ' }), { code: 400, body: PLEASE }, 'The message was three spaces.');
+    expectResponse(await request(root, { uri: '/guestbook' }), { bodyIncludes: '<ul></ul>' }, 'Nothing should have been stored.');
+  });
+
+  it('answers 400 and stores nothing when the message is missing, or the name is blank', async () => {
+    const root = createRoot();
+    expectResponse(await post(root, { name: 'Ann' }), { code: 400, body: PLEASE }, 'The form had a name but no message field.');
+    expectResponse(await post(root, { name: '  ', message: 'Hello' }), { code: 400, body: PLEASE }, 'The name was two spaces.');
     expectResponse(await request(root, { uri: '/guestbook' }), { bodyIncludes: '<ul></ul>' }, 'Nothing should have been stored.');
   });
 });

@@ -9,7 +9,8 @@
  * 2. If either is missing, or blank (nothing but spaces), answer 400 with exactly
  *        <html><body>Please give both a name and a message.</body></html>
  *    and store nothing.
- * 3. Otherwise add `{ name, message }` to `this.entries` and answer 200 with
+ * 3. Otherwise add `{ name, message }`, as they came, to `this.entries` (the GET page
+ *    escapes each entry itself) and answer 200 with
  *        <html><body>Thank you, NAME!</body></html>
  *    where NAME is the name, escaped with `escapeHTML`: a visitor called
  *    `<script>alert(1)</script>` must be thanked, not obeyed.
