@@ -3,7 +3,7 @@
  * Run with `npm run grade 10`. Time here is a FakeClock: nothing waits for real.
  */
 import { describe, it } from 'vitest';
-import { Resource } from '../../lib/index.ts';
+import { NOT_DONE_YET, Resource } from '../../lib/index.ts';
 import { FakeClock, makeRequest, responseOf, testSite, type TestResponse } from '../../lib/testing.ts';
 import { GradingError, expectResponse } from '../../tools/grading/wire.ts';
 import { subject } from '../../tools/grading/subject.ts';
@@ -44,6 +44,23 @@ describe('Timer', () => {
     clock.advance(3);
     const response = finished(req, 'Schedule the answer with this.clock.callLater(seconds, …) (not setTimeout) and call request.finish() in the callback.');
     expectResponse(response, { code: 200, body: 'Waited 3s.', headers: { 'content-type': TEXT } });
+  });
+
+  it('returns NOT_DONE_YET from render_GET when it will answer later, as TODO 3 says', () => {
+    const clock = new FakeClock();
+    const timer = new Timer(clock);
+    const results: unknown[] = [];
+    const ownRender = timer.render_GET.bind(timer);
+    timer.render_GET = (request) => { const result = ownRender(request); results.push(result); return result; };
+    const root = new Resource();
+    root.putChild('timer', timer);
+    testSite(root, { clock }).dispatch(makeRequest({ uri: '/timer/3' }));
+    const result = results[0];
+    if (result !== NOT_DONE_YET) {
+      const got = result instanceof Promise ? 'a Promise' : typeof result === 'string' ? `the string ${JSON.stringify(result.slice(0, 40))}` : String(result);
+      throw new GradingError(`For GET /timer/3, render_GET returned ${got}. It should return NOT_DONE_YET, which tells the Site ` +
+        'that you will write the body and call request.finish() yourself, from the clock\'s callback; returning a Promise is lesson 11\'s way.');
+    }
   });
 
   it('sends nothing at all before the time is up', () => {
