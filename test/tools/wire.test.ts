@@ -1,8 +1,8 @@
 /** The transcripts of graded tests (tools/grading/wire.ts): long bodies are shown with their middle left out. */
 import { describe, expect, it } from 'vitest';
-import { Resource } from '../../lib/index.ts';
+import { Resource, type Request } from '../../lib/index.ts';
 import { request } from '../../lib/testing.ts';
-import { clip, transcript } from '../../tools/grading/wire.ts';
+import { GradingError, clip, expectResponse, transcript } from '../../tools/grading/wire.ts';
 
 describe('clip', () => {
   it('leaves a short body as it is', () => {
@@ -38,5 +38,30 @@ describe('a transcript of a 404', () => {
   it('says nothing of a walk for other statuses', async () => {
     const leaf = new (class extends Resource { override isLeaf = true; render_GET() { return 'hi'; } })();
     expect(transcript(await request(leaf, { uri: '/' }), [])).not.toContain('The walk');
+  });
+});
+
+describe('expectResponse and the reason phrase', () => {
+  /** A leaf that answers with `code` and, when given, a reason phrase of its own. */
+  const answering = (code: number, reason?: string) => new (class extends Resource {
+    override isLeaf = true;
+    render_GET(req: Request) {
+      req.setResponseCode(code, reason);
+      return '';
+    }
+  })();
+
+  it('passes when the reason phrase is the one expected', async () => {
+    const response = await request(answering(410), { uri: '/' });
+    expect(() => expectResponse(response, { code: 410, message: 'Gone' })).not.toThrow();
+  });
+
+  it('reports a different reason phrase the way it reports a different status, under the transcript', async () => {
+    const response = await request(answering(410, 'Gone for good'), { uri: '/' });
+    const check = () => expectResponse(response, { code: 410, message: 'Gone' });
+    expect(check).toThrow(GradingError);
+    expect(check).toThrow('  < HTTP/1.1 410 Gone for good');
+    expect(check).toThrow('✗ expected reason phrase "Gone", got "Gone for good"');
+    expect(check).not.toThrow('expected status');
   });
 });

@@ -13,6 +13,8 @@ import { formatTrace, type TraceEvent } from '../../lib/trace.ts';
 /** What a graded test expects of a response. Only the fields given are checked. */
 export interface Expected {
   code?: number;
+  /** The reason phrase of the status line (`Not Found` in `HTTP/1.1 404 Not Found`), exactly. */
+  message?: string;
   /** The whole body, exactly. */
   body?: string;
   /** Text the body must contain. */
@@ -38,6 +40,9 @@ function findProblems(response: TestResponse, expected: Expected): string[] {
   const problems: string[] = [];
   if (expected.code !== undefined && response.code !== expected.code) {
     problems.push(`expected status ${expected.code}, got ${response.code}`);
+  }
+  if (expected.message !== undefined && response.message !== expected.message) {
+    problems.push(`expected reason phrase ${JSON.stringify(expected.message)}, got ${JSON.stringify(response.message)}`);
   }
   for (const [name, value] of Object.entries(expected.headers ?? {})) {
     const got = response.headers.getLast(name);
