@@ -28,8 +28,8 @@ describe('word-count application', () => {
 
   it('counts the lines and words of a POST body', async () => {
     expectResponse(await post('the quick brown\nfox jumps\n'), {
-      code: 200, body: 'lines=2 words=5\n', headers: { 'content-type': 'text/plain; charset=utf-8' },
-    });
+      code: 200, message: 'OK', body: 'lines=2 words=5\n', headers: { 'content-type': 'text/plain; charset=utf-8' },
+    }, 'The status line is the one given to startResponse: "200 OK".');
   });
 
   it('counts a last line that has no newline, and any run of spaces or tabs as one gap', async () => {
@@ -44,25 +44,33 @@ describe('word-count application', () => {
     expectResponse(await post('a b c d\n'.repeat(20_000)), { code: 200, body: 'lines=20000 words=80000\n' });
   });
 
-  it('reads the body a line at a time, not all at once with one read()', () => {
+  it('reads the body a line at a time, not in chunks or all at once with read()', () => {
     const input = new WatchedInput('a b\n'.repeat(1000));
     // Only the two keys the exercise reads; the rest of a real environ does not matter here.
     const environ = { REQUEST_METHOD: 'POST', 'gateway.input': input } as unknown as Environ;
     const body = [...exported.application(environ, () => () => undefined)].join('');
     expect(body).toBe('lines=1000 words=2000\n');
-    expect(input.wholeReads, 'read the body with readline() or for (const line of input), not read() with no size or readlines()').toEqual([]);
+    expect(input.wholeReads, 'read the body with readline() or for (const line of input): read() takes bytes, not lines, and readlines() takes them all').toEqual([]);
   });
 
   it('answers a GET with 405 Method Not Allowed and Allow: POST', async () => {
     expectResponse(await request(resource, { uri: '/' }), {
-      code: 405, body: 'Send the text as a POST.\n', headers: { allow: 'POST' },
-    });
+      code: 405, message: 'Method Not Allowed', body: 'Send the text as a POST.\n', headers: { allow: 'POST' },
+    }, 'The status line is the one given to startResponse: "405 Method Not Allowed".');
+  });
+
+  it('answers every method but POST with the same 405, not only GET', async () => {
+    for (const method of ['PUT', 'DELETE']) {
+      expectResponse(await request(resource, { method, uri: '/', body: 'a b\n' }), {
+        code: 405, message: 'Method Not Allowed', body: 'Send the text as a POST.\n', headers: { allow: 'POST' },
+      }, `This was a ${method}: any method but POST gets the 405.`);
+    }
   });
 });
 
 /**
- * A body that notes each call which takes all of it at once: `read()` without a size (or
- * with a huge one) and `readlines()`.
+ * A body that notes each call which does not take it a line at a time: `read()`, of any
+ * size (bytes, not lines; `readline()` does not go through it), and `readlines()`.
  */
 class WatchedInput extends BlockingInput {
   readonly wholeReads: string[] = [];
@@ -77,7 +85,7 @@ class WatchedInput extends BlockingInput {
   }
 
   override read(size?: number | null): Buffer {
-    if (size === undefined || size === null || size < 0 || size > 64 * 1024) this.wholeReads.push(`read(${size ?? ''})`);
+    this.wholeReads.push(`read(${size ?? ''})`);
     return super.read(size);
   }
 
