@@ -7,8 +7,9 @@
  *       - a line is what ends with "\n", plus a last line without one if the body does
  *         not end with "\n" (so "a\nb" has 2 lines, "a\n" 1, and "" 0);
  *       - words are separated by any amount of whitespace (spaces, tabs);
- *   - the body is read through `environ['gateway.input']`, a line at a time (bodies can
- *     be large: do not assume it all fits in one read);
+ *   - the body is read through `environ['gateway.input']`, a line at a time, with
+ *     `readline()` or a `for … of` loop over it (bodies can be large: do not take it all
+ *     in one read; and `read(size)` counts bytes, not lines);
  *   - any other method is answered `405 Method Not Allowed` with an `Allow: POST` header
  *     and the body `Send the text as a POST.\n`.
  *
