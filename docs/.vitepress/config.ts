@@ -26,7 +26,7 @@ const FAVICON =
 /** The guides in reading order; a guide not listed here is added after them, by title. */
 const GUIDE_ORDER = [
   'getting-started', 'architecture', 'request-lifecycle', 'sessions', 'gateway',
-  'proxies-and-virtual-hosts', 'spreading-out', 'loom-and-twisted', 'troubleshooting', 'reliability', 'stress-report',
+  'proxies-and-virtual-hosts', 'spreading-out', 'loom-and-twisted', 'troubleshooting', 'reliability', 'stress-report', 'exercise-audit',
 ];
 
 const model = loadSiteModel();
