@@ -211,14 +211,14 @@ export class ConnectChannel extends NodeChannel {
  * those are the three places it differs from {@link NodeChannel}.
  */
 export class Http2Channel implements Channel {
+  readonly #req: Http2ServerRequest;
   readonly #res: Http2ServerResponse;
   readonly #stream: ServerHttp2Stream;
-  readonly #socket: Socket;
 
   constructor(req: Http2ServerRequest, res: Http2ServerResponse) {
+    this.#req = req;
     this.#res = res;
     this.#stream = req.stream;
-    this.#socket = req.socket as Socket;
   }
 
   get client(): Address {
@@ -227,6 +227,12 @@ export class Http2Channel implements Channel {
 
   get host(): Address {
     return localAddress(this.#socket);
+  }
+
+  // Asked for only when an address is: Node makes a Proxy for each stream's socket on
+  // first access, which a request that never looks at its addresses need not pay for.
+  get #socket(): Socket {
+    return this.#req.socket as Socket;
   }
 
   get secure(): boolean {
