@@ -193,6 +193,9 @@ class IdleSessions {
 
   #sweep(): void {
     for (const [session, seen] of this.#seen) {
+      // A destroyed session leaves at its 'close'; until then its socket may be unbound,
+      // and reading through Node's socket proxy would throw in this timer.
+      if (session.destroyed) continue;
       const bytes = session.socket.bytesRead + session.socket.bytesWritten;
       if (bytes !== seen.bytes) {
         seen.bytes = bytes;
