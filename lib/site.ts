@@ -70,7 +70,7 @@ export interface SiteOptions extends TimeoutOptions {
   maxBodySize?: number;
   /** Bodies larger than this many bytes are spooled to a temporary file. @default 100000 */
   spoolThreshold?: number;
-  /** Seconds an idle keep-alive connection is kept open. @default 60 (Twisted's) */
+  /** Seconds an idle keep-alive connection is kept open; an HTTP/2 connection that carries nothing this long is sent GOAWAY. @default 60 (Twisted's) */
   timeout?: number;
   /** Seconds `close()` lets requests in flight run before it cuts their connections. @default 10 */
   closeGrace?: number;

@@ -27,6 +27,15 @@ class Echo extends Resource {
       request.setHeader('keep-alive', 'timeout=5');
       request.setHeader('transfer-encoding', 'identity');
     }
+    if (request.args.has('addresses')) {
+      const client = request.getClientAddress();
+      const host = request.getHost();
+      return `client=${client.type} ${client.host} host=${host.type} ${host.host}:${host.port}`;
+    }
+    if (request.args.has('cookies')) {
+      request.addCookie('first', '1');
+      request.addCookie('second', '2');
+    }
     return `${request.clientproto} secure=${request.isSecure()} host=${request.getRequestHostname()} url=${request.prePathURL()}`;
   }
   render_POST(request: Request): string {
@@ -153,6 +162,29 @@ openssl.describe('Site on an ssl: endpoint', () => {
       expect(answer.status).toBe(200);
       expect(answer.text).toContain('HTTP/2 secure=true');
       expect([answer.headers.connection, answer.headers['keep-alive'], answer.headers['transfer-encoding']]).toEqual([undefined, undefined, undefined]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('sends each cookie as its own Set-Cookie over HTTP/2, beside the session cookie', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Request(session, '/echo?cookies=1');
+      const cookies = answer.headers['set-cookie'] as string[];
+      expect(cookies).toHaveLength(3);
+      expect(cookies.filter((c) => c.startsWith('first=1') || c.startsWith('second=2'))).toHaveLength(2);
+      expect(cookies.some((c) => c.startsWith('TWISTED_SECURE_SESSION'))).toBe(true);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('tells a resource the client\'s and its own address over HTTP/2, from the connection under the stream', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Request(session, '/echo?addresses=1');
+      expect(answer.text).toBe(`client=IPv4 127.0.0.1 host=IPv4 127.0.0.1:${port}`);
     } finally {
       session.close();
     }

@@ -211,14 +211,14 @@ export class ConnectChannel extends NodeChannel {
  * those are the three places it differs from {@link NodeChannel}.
  */
 export class Http2Channel implements Channel {
+  readonly #req: Http2ServerRequest;
   readonly #res: Http2ServerResponse;
   readonly #stream: ServerHttp2Stream;
-  readonly #socket: Socket;
 
   constructor(req: Http2ServerRequest, res: Http2ServerResponse) {
+    this.#req = req;
     this.#res = res;
     this.#stream = req.stream;
-    this.#socket = req.socket as Socket;
   }
 
   get client(): Address {
@@ -227,6 +227,12 @@ export class Http2Channel implements Channel {
 
   get host(): Address {
     return localAddress(this.#socket);
+  }
+
+  // Asked for only when an address is: Node makes a Proxy for each stream's socket on
+  // first access, which a request that never looks at its addresses need not pay for.
+  get #socket(): Socket {
+    return this.#req.socket as Socket;
   }
 
   get secure(): boolean {
@@ -239,10 +245,7 @@ export class Http2Channel implements Channel {
 
   writeHead(code: number, _message: string, headers: string[]): void {
     // The reason phrase is dropped: HTTP/2 has none, and Node warns when given one.
-    const flat = hasConnectionHeader(headers) ? withoutConnectionHeaders(headers) : headers;
-    // Node takes a flat [name, value, …] array here, as node:http does (Set-Cookie stays
-    // several headers); @types/node only declares the object form.
-    this.#res.writeHead(code, flat as unknown as OutgoingHttpHeaders);
+    this.#res.writeHead(code, http2Headers(headers));
   }
 
   write(chunk: Uint8Array | string): boolean {
@@ -311,15 +314,27 @@ const NGHTTP2_INTERNAL_ERROR = 2;
 /** Headers HTTP/2 forbids (RFC 9113 §8.2.2); Node throws on them rather than drop them. */
 const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
-function hasConnectionHeader(flat: readonly string[]): boolean {
-  for (let i = 0; i < flat.length; i += 2) if (CONNECTION_HEADERS.has(flat[i]!.toLowerCase())) return true;
-  return false;
-}
-
-function withoutConnectionHeaders(flat: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < flat.length; i += 2) if (!CONNECTION_HEADERS.has(flat[i]!.toLowerCase())) kept.push(flat[i]!, flat[i + 1]!);
-  return kept;
+/**
+ * A flat `[name, value, …]` list as the header object `node:http2` takes: names in lower
+ * case, a repeated name (Set-Cookie) as an array of its values, HTTP/1's connection
+ * headers left out. An object rather than the flat array Node's `writeHead` also takes:
+ * given an array, the compatibility API first calls `removeHeader` on every name (its
+ * way of merging with earlier `setHeader` calls), a `delete` per header on every
+ * response (docs/guide/performance.md, "TLS and HTTP/2").
+ */
+export function http2Headers(flat: readonly string[]): OutgoingHttpHeaders {
+  // Null prototype: a header named __proto__ is a valid token and must stay a header.
+  const headers: Record<string, string | string[]> = Object.create(null);
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    if (CONNECTION_HEADERS.has(name)) continue;
+    const value = flat[i + 1]!;
+    const earlier = headers[name];
+    if (earlier === undefined) headers[name] = value;
+    else if (typeof earlier === 'string') headers[name] = [earlier, value];
+    else earlier.push(value);
+  }
+  return headers;
 }
 
 function peerAddress(s: Socket): Address {

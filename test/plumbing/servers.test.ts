@@ -3,6 +3,7 @@
  * ssl:, and the graceful close every one of them gets. The Site-level behaviour over
  * TLS (HTTP/2 through the same Request) is in test/site.tls.test.ts.
  */
+import { connect as http2Connect, type ClientHttp2Session } from 'node:http2';
 import { Agent, request as httpsRequest } from 'node:https';
 import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
@@ -12,6 +13,7 @@ import { FakeClock } from '../../lib/testing.ts';
 import { EndpointServer, type RequestListeners, type ServerSettings } from '../../lib/plumbing/servers.ts';
 import { requires } from '../support/programs.ts';
 import { makeCertificate, type TestCertificate } from '../support/tls.ts';
+import { within } from '../support/within.ts';
 
 /** Server settings with only the idle timeout that matters here; refused requests are destroyed. */
 function settings(idleTimeout: number): ServerSettings {
@@ -84,6 +86,56 @@ openssl.describe('EndpointServer for ssl:', () => {
     server.closeIdle(); // what the Site does when a response finishes during a close
     await closing;
     agent.destroy();
+  });
+
+  /** GET `path` over HTTP/2 on `session`, resolving with the body. */
+  function h2Get(session: ClientHttp2Session, path: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const stream = session.request({ ':path': path });
+      let text = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (text += chunk));
+      stream.on('end', () => resolve(text));
+      stream.on('error', reject);
+    });
+  }
+
+  it('sends an HTTP/2 session that has carried nothing for the idle timeout GOAWAY, and it closes', async () => {
+    const server = new EndpointServer(parseEndpoint(certificate.endpoint), listeners([]), settings(100));
+    const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
+    const session = http2Connect(`https://127.0.0.1:${port}`, { ca: certificate.pem, servername: 'localhost' });
+    const events: string[] = [];
+    const goaway = new Promise<number>((resolve) => session.once('goaway', (code: number) => resolve(code)));
+    const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    session.on('goaway', () => events.push('goaway'));
+    session.on('close', () => events.push('close'));
+    try {
+      expect(await h2Get(session, '/')).toBe('h2');
+      expect(await within(goaway, 5000, 'GOAWAY once the session went quiet', () => events.join(', '))).toBe(0); // NO_ERROR: a clean close
+      await within(closed, 5000, 'the idle session to close after GOAWAY', () => events.join(', '));
+    } finally {
+      session.destroy();
+      await server.close(0);
+    }
+  });
+
+  it('lets a request in flight on a quiet HTTP/2 session finish after the GOAWAY', async () => {
+    const held: (() => void)[] = [];
+    const holding: RequestListeners = { ...listeners(held), http2: (req, res) => (req.url === '/hold' ? held.push(() => res.end('released')) : res.end('h2')) };
+    const server = new EndpointServer(parseEndpoint(certificate.endpoint), holding, settings(100));
+    const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
+    const session = http2Connect(`https://127.0.0.1:${port}`, { ca: certificate.pem, servername: 'localhost' });
+    const goaway = new Promise<void>((resolve) => session.once('goaway', () => resolve()));
+    try {
+      const answer = h2Get(session, '/hold');
+      // GOAWAY says "no new streams"; the stream already open still gets its answer.
+      await within(goaway, 5000, 'GOAWAY while the held stream is quiet', () => `held: ${held.length}`);
+      held[0]!();
+      expect(await answer).toBe('released');
+    } finally {
+      session.destroy();
+      await server.close(0);
+    }
   });
 
   it('cuts what is still open once the grace period is over', async () => {
