@@ -29,6 +29,14 @@ interface ZlibHandle {
   reset(): void;
 }
 
+/** A compressor: the stream (it owns the handle and receives its errors), the handle, the space zlib left (out, in), and the output scratch. */
+interface Engine {
+  readonly stream: Gzip;
+  readonly handle: ZlibHandle;
+  readonly left: Uint32Array;
+  readonly scratch: Buffer;
+}
+
 /** The output scratch: one 20 KiB page compresses into a few KiB, so one pass fills it rarely. */
 const SCRATCH_SIZE = 64 * 1024;
 
@@ -36,9 +44,8 @@ const SCRATCH_SIZE = 64 * 1024;
 export class KeptGzip {
   readonly #options: ZlibOptions;
   // Made on first use: a factory that never compresses a whole body holds no deflate state.
-  #engine: { stream: Gzip; handle: ZlibHandle; left: Uint32Array } | null = null;
+  #engine: Engine | null = null;
   #usable = true;
-  readonly #scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
 
   constructor(options: ZlibOptions) {
     this.#options = options;
@@ -66,27 +73,25 @@ export class KeptGzip {
 
   // #region encoding-kept-deflate
   /** One Z_FINISH pass over the whole body, taking the output a scratch buffer at a time. */
-  #deflate(engine: { stream: Gzip; handle: ZlibHandle; left: Uint32Array }, body: Uint8Array): Buffer {
-    const { stream, handle, left } = engine;
-    const scratch = this.#scratch;
+  #deflate({ stream, handle, left, scratch }: Engine, body: Uint8Array): Buffer {
     const pieces: Buffer[] = [];
     let inOffset = 0;
     for (;;) {
       handle.writeSync(constants.Z_FINISH, body, inOffset, body.byteLength - inOffset, scratch, 0, SCRATCH_SIZE);
       // A zlib error reaches the stream (its 'error' handler destroys it), not a throw.
       if (stream.errored !== null) throw stream.errored;
-      const [outLeft, inLeft] = [left[0]!, left[1]!];
+      const outLeft = left[0]!;
       // Copied out: the scratch is reused, and the socket may still hold what it was given.
       pieces.push(Buffer.from(scratch.subarray(0, SCRATCH_SIZE - outLeft)));
       // Output space left over means zlib wrote the trailer: the body is done.
       if (outLeft !== 0) break;
-      inOffset = body.byteLength - inLeft;
+      inOffset = body.byteLength - left[1]!;
     }
     return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
   }
   // #endregion encoding-kept-deflate
 
-  #open(): { stream: Gzip; handle: ZlibHandle; left: Uint32Array } | null {
+  #open(): Engine | null {
     if (this.#engine !== null || !this.#usable) return this.#engine;
     const stream = createGzip(this.#options);
     // Node's internals, as lib/zlib.js names them; checked, not assumed.
@@ -99,7 +104,7 @@ export class KeptGzip {
     }
     // Errors are read from `stream.errored` after each call; this listener only stops them being thrown as unhandled.
     stream.on('error', () => {});
-    this.#engine = { stream, handle: handle as ZlibHandle, left: inside._writeState };
+    this.#engine = { stream, handle: handle as ZlibHandle, left: inside._writeState, scratch: Buffer.allocUnsafe(SCRATCH_SIZE) };
     return this.#engine;
   }
 
