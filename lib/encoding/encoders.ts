@@ -18,9 +18,8 @@
  * Tests: `test/encoding/encoders.test.ts`.
  */
 
-import { brotliCompressSync, constants, createBrotliCompress, createGzip, type BrotliCompress, type BrotliOptions, type Gzip, type ZlibOptions } from 'node:zlib';
+import { brotliCompressSync, constants, createBrotliCompress, createGzip, gzipSync, type BrotliCompress, type BrotliOptions, type Gzip, type ZlibOptions } from 'node:zlib';
 import { LoomError } from '../errors.ts';
-import { KeptGzip } from './kept-gzip.ts';
 
 /** A compressing stream that can be flushed mid-body. */
 export type CompressStream = Gzip | BrotliCompress;
@@ -50,17 +49,14 @@ export class GzipEncoderFactory implements RequestEncoderFactory {
   /** The compression level, 1 (fastest) to 9 (smallest). @default 6 */
   readonly compressLevel: number;
   readonly #options: ZlibOptions;
-  // One compressor for every whole body this factory encodes, reset between them.
-  readonly #whole: KeptGzip;
 
   constructor(options: { compressLevel?: number } = {}) {
     this.compressLevel = inRange(options.compressLevel, DEFAULT_GZIP_LEVEL, 1, 9, 'compressLevel');
     this.#options = { level: this.compressLevel };
-    this.#whole = new KeptGzip(this.#options);
   }
 
   encodeWhole(body: Uint8Array): Buffer {
-    return this.#whole.compress(body);
+    return gzipSync(body, this.#options);
   }
 
   createStream(): CompressStream {
