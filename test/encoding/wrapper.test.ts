@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrotliEncoderFactory, GzipEncoderFactory } from '../../lib/encoding/encoders.ts';
 import { EncodingResourceWrapper } from '../../lib/encoding/wrapper.ts';
 import { isLoomError } from '../../lib/errors.ts';
@@ -10,7 +10,9 @@ import type { Request } from '../../lib/request.ts';
 import { Resource } from '../../lib/resource.ts';
 import { Data } from '../../lib/static/data.ts';
 import { File } from '../../lib/static/file.ts';
+import { Site } from '../../lib/site.ts';
 import { request, type RequestOptions } from '../../lib/testing.ts';
+import { rawRequest } from '../support/raw-http.ts';
 import { decoded, ended, prose } from './support.ts';
 
 /** The page of Twisted's GzipEncoderTests: "Some data", under /foo. */
@@ -145,5 +147,45 @@ describe('EncodingResourceWrapper over a cached static File', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('EncodingResourceWrapper over a socket: a dynamic page, whole', () => {
+  // A page made anew for each request, so nothing can be a kept copy: each one is compressed.
+  let served = 0;
+  class Dynamic extends Resource {
+    override isLeaf = true;
+    render_GET(req: Request): string {
+      req.setHeader('content-type', 'text/html; charset=utf-8');
+      served++;
+      return `<p>request ${served}</p>` + prose(20_000);
+    }
+  }
+  let site: Site;
+  let port: number;
+
+  beforeAll(async () => {
+    site = new Site(new EncodingResourceWrapper(new Dynamic(), [new GzipEncoderFactory()]));
+    port = (await site.listen('tcp:0:interface=127.0.0.1')).address.port;
+  });
+
+  afterAll(() => site.close());
+
+  it('sends each page compressed in one go, with the exact Content-Length and no chunking', async () => {
+    // One factory, one kept compressor: page after page must come out whole and separate.
+    for (let i = 0; i < 5; i++) {
+      const r = await rawRequest(port, '/', { headers: { 'accept-encoding': 'gzip' } });
+      expect(r.headers['content-encoding']).toBe('gzip');
+      expect(r.headers['transfer-encoding']).toBeUndefined();
+      expect(r.headers['content-length']).toBe(String(r.body.byteLength));
+      expect(gunzipSync(r.body).toString()).toBe(`<p>request ${served}</p>` + prose(20_000));
+    }
+  });
+
+  it('answers HEAD with the coding GET would have, and no body', async () => {
+    const r = await rawRequest(port, '/', { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } });
+    expect(r.headers['content-encoding']).toBe('gzip');
+    expect(r.headers['vary']).toBe('Accept-Encoding');
+    expect(r.body.byteLength).toBe(0);
   });
 });
