@@ -17,8 +17,9 @@
  * more than a whole Resource (docs/guide/performance.md). Here a worker that finishes a
  * call looks at the queue before it sleeps, and takes the next call without being woken;
  * the main thread rings the workers' doorbell once per turn of its event loop, not once
- * per call, and drains every answer at each ring of its own doorbell. Under load one
- * wake carries a batch of calls each way.
+ * per call, and only when a worker sleeps and none is being woken already (see
+ * `wakeWorker`), and drains every answer at each ring of its own doorbell. Under load
+ * one wake carries a batch of calls each way.
  *
  * The doorbells are counters: the ringer adds one and calls `Atomics.notify`. A worker
  * sleeps in `Atomics.wait` (it has nothing else to do); the main thread must never block,
@@ -69,6 +70,8 @@ class QueueMemory {
   readonly states: Int32Array;
   readonly lengths: Int32Array;
   readonly data: Buffer;
+  /** A view of each slot, made once: a view per call was garbage on every request. */
+  readonly #slots: Buffer[] = [];
 
   constructor(shared: SharedArrayBuffer) {
     this.shared = shared;
@@ -79,6 +82,7 @@ class QueueMemory {
     this.states = words(QUEUE_SLOTS);
     this.lengths = words(QUEUE_SLOTS);
     this.data = Buffer.from(shared, at, QUEUE_SLOTS * SLOT_BYTES);
+    for (let slot = 0; slot < QUEUE_SLOTS; slot++) this.#slots.push(this.data.subarray(slot * SLOT_BYTES, (slot + 1) * SLOT_BYTES));
   }
 
   static bytes(): number {
@@ -87,7 +91,7 @@ class QueueMemory {
 
   /** The bytes of slot `slot`. */
   slot(slot: number): Buffer {
-    return this.data.subarray(slot * SLOT_BYTES, (slot + 1) * SLOT_BYTES);
+    return this.#slots[slot]!;
   }
 
   ringBell(bell: number): void {
