@@ -44,11 +44,10 @@ export class ThreadPool implements SlotOwner, CallHost {
   /** The threads, by their number. */
   readonly #workers = new Map<number, WorkerSlot>();
   /**
-   * The call in each queue slot, by slot number, from when it is handed over until the
-   * worker is done with it. An array, not a Map by call id: the Map, written and deleted
-   * once per request, had V8's young-generation collector promote about 2.5 KB per
-   * request to the old generation, 10 µs per request in collection on one core
-   * (docs/guide/performance.md); the array promotes nothing.
+   * The call in each queue slot, from when it is handed over until the worker is done
+   * with it. An array by slot, not a Map by call id: with the Map, written and deleted
+   * per request, V8's young-generation collector promoted about 2.5 KB per request, some
+   * 10 µs of collection per request on one core (docs/guide/performance.md).
    */
   readonly #inSlot: (GatewayCall | null)[] = new Array<GatewayCall | null>(QUEUE_SLOTS).fill(null);
   /** How many entries of {@link #inSlot} hold a call. */
