@@ -37,6 +37,8 @@
  * Tests: `test/gateway/call-queue.test.ts`.
  */
 
+import { kGetUp, kLieDown, kWorkRings } from '../plumbing/symbols.ts';
+
 /** Slots in a pool's queue: the most calls handed over and not yet answered. */
 export const QUEUE_SLOTS = 64;
 /** Bytes in one slot: a call with its environ and a small body, or a small answer. */
@@ -201,6 +203,11 @@ export class CallQueue {
     this.#listen();
   }
 
+  /** How many times the workers' bell has rung. */
+  get [kWorkRings](): number {
+    return Atomics.load(this.#memory.control, WORK_BELL);
+  }
+
   /** Stop listening for answers. */
   close(): void {
     this.#closed = true;
@@ -270,10 +277,21 @@ export class CallTaker {
    * lost).
    */
   #sleep(rung: number): void {
+    if (this[kLieDown]()) Atomics.wait(this.#memory.control, WORK_BELL, rung);
+    this[kGetUp]();
+  }
+
+  /** Count this worker among the sleepers, then look at the ring: true when it is still empty. */
+  [kLieDown](): boolean {
     const control = this.#memory.control;
     Atomics.add(control, SLEEPERS, 1);
     Atomics.store(control, WAKING, 0);
-    if (Atomics.load(control, HEAD) === Atomics.load(control, TAIL)) Atomics.wait(control, WORK_BELL, rung);
+    return Atomics.load(control, HEAD) === Atomics.load(control, TAIL);
+  }
+
+  /** Out of the sleep, woken or not: no longer a sleeper, and any ring in flight has arrived. */
+  [kGetUp](): void {
+    const control = this.#memory.control;
     Atomics.sub(control, SLEEPERS, 1);
     Atomics.store(control, WAKING, 0);
   }

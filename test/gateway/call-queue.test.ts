@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kGetUp, kLieDown, kWorkRings } from '../../lib/plumbing/symbols.ts';
 import { within } from '../support/within.ts';
 import { ANSWERED, CallQueue, CallTaker, CANCELLED, FREE, QUEUE_SLOTS, QUEUED } from '../../lib/gateway/call-queue.ts';
 
@@ -52,6 +53,62 @@ describe('CallQueue and CallTaker', () => {
     queue.release(taken);
     expect(queue.hasRoom).toBe(true);
     queue.close();
+  });
+
+  // The steps of a worker's sleep, interleaved by hand with the main thread's pushes: the
+  // orders in which a wake-up could be lost, each made to happen rather than hoped for.
+  describe('rings the workers only when one sleeps, and never loses a wake-up', () => {
+    /** Let the turn end: the queue rings (or not) in a setImmediate queued before this one. */
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('does not ring for a call pushed while no worker sleeps; a worker lying down then sees it', async () => {
+      const queue = new CallQueue();
+      const taker = new CallTaker(queue.shared, 1);
+      const slot = queue.push(text('early'));
+      await turn();
+      expect(queue[kWorkRings]).toBe(0);
+      expect(taker[kLieDown]()).toBe(false); // Its last look finds the call: it does not sleep.
+      taker[kGetUp]();
+      expect(taker.take()).toBe(slot);
+      queue.close();
+    });
+
+    it('rings once for a call pushed after a worker lay down, and not again until a sleeper gets up', async () => {
+      const queue = new CallQueue();
+      const [first, second] = [new CallTaker(queue.shared, 1), new CallTaker(queue.shared, 2)];
+      const rung = queue[kWorkRings]; // What each sleeper read before it lay down.
+      expect(first[kLieDown]()).toBe(true);
+      expect(second[kLieDown]()).toBe(true);
+      queue.push(text('a'));
+      await turn();
+      expect(queue[kWorkRings]).toBe(rung + 1); // A sleeper's wait on `rung` now returns at once.
+      queue.push(text('b'));
+      await turn();
+      expect(queue[kWorkRings]).toBe(rung + 1); // One wake is on its way: no second worker woken.
+      first[kGetUp]();
+      first.take();
+      queue.push(text('c'));
+      await turn();
+      expect(queue[kWorkRings]).toBe(rung + 2); // The second still sleeps, and nothing is on its way to it.
+      queue.close();
+    });
+
+    it('rings again after a ring that found only a worker already getting up', async () => {
+      const queue = new CallQueue();
+      const taker = new CallTaker(queue.shared, 1);
+      const a = queue.push(text('a'));
+      expect(taker[kLieDown]()).toBe(false); // Counted as a sleeper, but it has seen the call.
+      await turn();
+      expect(queue[kWorkRings]).toBe(1); // The main thread saw a sleeper and rang; nobody waits on it.
+      taker[kGetUp]();
+      expect(taker.take()).toBe(a);
+      const rung = queue[kWorkRings];
+      expect(taker[kLieDown]()).toBe(true); // Now it really sleeps, and a ring must reach it.
+      queue.push(text('b'));
+      await turn();
+      expect(queue[kWorkRings]).toBe(rung + 1);
+      queue.close();
+    });
   });
 
   describe('with a worker thread sleeping on it', () => {
