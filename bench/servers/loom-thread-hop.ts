@@ -12,7 +12,7 @@
  * same bundle (`isMainThread` picks the side), so they carry no loader.
  */
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
-import { ANSWERED, CallQueue, CallTaker } from '../../lib/gateway/call-queue.ts';
+import { ANSWERED, CallQueue, CallTaker, QUEUE_SLOTS } from '../../lib/gateway/call-queue.ts';
 import { NOT_DONE_YET, Resource, Site, type Request } from '../../lib/index.ts';
 import { HELLO, announce, benchPort } from './common.ts';
 
@@ -32,17 +32,19 @@ async function serve(): Promise<void> {
   const queue = new CallQueue();
   for (let n = 1; n <= THREADS; n++) new Worker(new URL(import.meta.url), { workerData: { queue: queue.shared, worker: n } }).unref();
   const waiting: Request[] = [];
-  const inFlight = new Map<number, Request>();
+  // The request waiting in each queue slot, by slot number.
+  const inFlight: (Request | null)[] = new Array<Request | null>(QUEUE_SLOTS).fill(null);
   const hop = (request: Request): void => {
     let text = `REQUEST_METHOD\0${request.method}\0PATH_INFO\0${request.path}\0`;
     for (const [name, values] of request.requestHeaders.getAllRawHeaders()) text += `HTTP_${name.toUpperCase()}\0${values.join(',')}\0`;
-    inFlight.set(queue.push((slot) => slot.write(text)), request);
+    inFlight[queue.push((slot) => slot.write(text))] = request;
   };
   queue.onAnswers(() => {
-    for (const [slot, request] of inFlight) {
-      if (queue.state(slot) !== ANSWERED) continue;
+    for (let slot = 0; slot < QUEUE_SLOTS; slot++) {
+      const request = inFlight[slot];
+      if (request === null || request === undefined || queue.state(slot) !== ANSWERED) continue;
       queue.answer(slot).toString('latin1');
-      inFlight.delete(slot);
+      inFlight[slot] = null;
       queue.release(slot);
       request.write(HELLO);
       request.finish();

@@ -17,8 +17,9 @@
  * more than a whole Resource (docs/guide/performance.md). Here a worker that finishes a
  * call looks at the queue before it sleeps, and takes the next call without being woken;
  * the main thread rings the workers' doorbell once per turn of its event loop, not once
- * per call, and drains every answer at each ring of its own doorbell. Under load one
- * wake carries a batch of calls each way.
+ * per call, and only when a worker sleeps and none is being woken already (see
+ * `wakeWorker`), and drains every answer at each ring of its own doorbell. Under load
+ * one wake carries a batch of calls each way.
  *
  * The doorbells are counters: the ringer adds one and calls `Atomics.notify`. A worker
  * sleeps in `Atomics.wait` (it has nothing else to do); the main thread must never block,
@@ -36,6 +37,8 @@
  * Tests: `test/gateway/call-queue.test.ts`.
  */
 
+import { kGetUp, kLieDown, kWorkRings } from '../plumbing/symbols.ts';
+
 /** Slots in a pool's queue: the most calls handed over and not yet answered. */
 export const QUEUE_SLOTS = 64;
 /** Bytes in one slot: a call with its environ and a small body, or a small answer. */
@@ -46,6 +49,8 @@ const HEAD = 0; // the ring position a worker takes next
 const TAIL = 1; // the ring position the main thread fills next
 const WORK_BELL = 2; // rung by the main thread (and by a worker that leaves calls behind)
 const DONE_BELL = 3; // rung by a worker that answered
+const SLEEPERS = 4; // workers asleep on the work bell, or about to be
+const WAKING = 5; // 1 from a ring of the work bell until a sleeper comes out of its sleep
 const CONTROL_WORDS = 8;
 
 /** A slot's state. A taken slot holds `TAKEN + the worker's number` (1 and up). */
@@ -67,6 +72,8 @@ class QueueMemory {
   readonly states: Int32Array;
   readonly lengths: Int32Array;
   readonly data: Buffer;
+  /** A view of each slot, made once: a view per call was garbage on every request. */
+  readonly #slots: Buffer[] = [];
 
   constructor(shared: SharedArrayBuffer) {
     this.shared = shared;
@@ -77,6 +84,7 @@ class QueueMemory {
     this.states = words(QUEUE_SLOTS);
     this.lengths = words(QUEUE_SLOTS);
     this.data = Buffer.from(shared, at, QUEUE_SLOTS * SLOT_BYTES);
+    for (let slot = 0; slot < QUEUE_SLOTS; slot++) this.#slots.push(this.data.subarray(slot * SLOT_BYTES, (slot + 1) * SLOT_BYTES));
   }
 
   static bytes(): number {
@@ -85,12 +93,36 @@ class QueueMemory {
 
   /** The bytes of slot `slot`. */
   slot(slot: number): Buffer {
-    return this.data.subarray(slot * SLOT_BYTES, (slot + 1) * SLOT_BYTES);
+    return this.#slots[slot]!;
   }
 
   ringBell(bell: number): void {
     Atomics.add(this.control, bell, 1);
     Atomics.notify(this.control, bell, 1);
+  }
+
+  /**
+   * Wake one sleeping worker for the calls in the ring, unless none sleeps (every worker
+   * is awake and will look at the ring before it sleeps) or one has been woken already
+   * and has not yet come out of its sleep. On one core a woken worker may not run for a
+   * while; ringing again meanwhile woke a second worker, then a third, each for the same
+   * few calls, and each wake is a pair of thread switches (docs/guide/performance.md).
+   *
+   * No wake-up is lost: a call pushed while every worker sleeps always rings. The ring
+   * position is stored before `SLEEPERS` is read here, and a worker counts itself in
+   * `SLEEPERS` before it looks at the ring one last time (`CallTaker.take`); these are
+   * sequentially consistent atomics, so either this read sees the sleeper or the
+   * sleeper's last look sees the call. `WAKING` blocks a ring only while a wake is on
+   * its way: it is set here, just before the bell's counter moves, and every worker
+   * clears it both as it lies down and as it gets up. A sleeper that read the bell
+   * before it lay down finds the counter moved and does not sleep, one already asleep
+   * is notified; either way one of them gets up and clears `WAKING`. And a worker that
+   * lies down after the ring clears it itself, so the next call rings again.
+   */
+  wakeWorker(): void {
+    const control = this.control;
+    if (Atomics.load(control, SLEEPERS) === 0 || Atomics.compareExchange(control, WAKING, 0, 1) !== 0) return;
+    this.ringBell(WORK_BELL);
   }
 }
 
@@ -171,6 +203,11 @@ export class CallQueue {
     this.#listen();
   }
 
+  /** How many times the workers' bell has rung. */
+  get [kWorkRings](): number {
+    return Atomics.load(this.#memory.control, WORK_BELL);
+  }
+
   /** Stop listening for answers. */
   close(): void {
     this.#closed = true;
@@ -179,7 +216,7 @@ export class CallQueue {
 
   #wakeWorkers(): void {
     this.#wakePending = false;
-    this.#memory.ringBell(WORK_BELL);
+    this.#memory.wakeWorker();
   }
 
   /** Wait (without blocking) for the next ring; drain answers; wait again. */
@@ -217,7 +254,7 @@ export class CallTaker {
       const rung = Atomics.load(control, WORK_BELL);
       const head = Atomics.load(control, HEAD);
       if (head === Atomics.load(control, TAIL)) {
-        Atomics.wait(control, WORK_BELL, rung);
+        this.#sleep(rung);
         continue;
       }
       const slot = Atomics.load(ring, head % QUEUE_SLOTS);
@@ -227,9 +264,36 @@ export class CallTaker {
       Atomics.compareExchange(control, HEAD, head, head + 1);
       if (!won) continue;
       // Calls are left behind: wake another worker for them, in case this call blocks.
-      if (head + 1 < Atomics.load(control, TAIL)) this.#memory.ringBell(WORK_BELL);
+      if (head + 1 < Atomics.load(control, TAIL)) this.#memory.wakeWorker();
       return slot;
     }
+  }
+
+  /**
+   * Sleep until the work bell moves from `rung` (read before the ring was last seen
+   * empty). Lie down first (count this worker in `SLEEPERS`, clear `WAKING`), then look
+   * at the ring once more: a call pushed before that look is taken now, one pushed after
+   * it finds this worker counted and rings (`QueueMemory.wakeWorker` says why no wake is
+   * lost).
+   */
+  #sleep(rung: number): void {
+    if (this[kLieDown]()) Atomics.wait(this.#memory.control, WORK_BELL, rung);
+    this[kGetUp]();
+  }
+
+  /** Count this worker among the sleepers, then look at the ring: true when it is still empty. */
+  [kLieDown](): boolean {
+    const control = this.#memory.control;
+    Atomics.add(control, SLEEPERS, 1);
+    Atomics.store(control, WAKING, 0);
+    return Atomics.load(control, HEAD) === Atomics.load(control, TAIL);
+  }
+
+  /** Out of the sleep, woken or not: no longer a sleeper, and any ring in flight has arrived. */
+  [kGetUp](): void {
+    const control = this.#memory.control;
+    Atomics.sub(control, SLEEPERS, 1);
+    Atomics.store(control, WAKING, 0);
   }
 
   /** The bytes of a slot: the call to read, then where an answer is written. */

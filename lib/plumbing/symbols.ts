@@ -55,3 +55,9 @@ export const kCrashed: unique symbol = Symbol('loom.gatewayCall.crashed');
 export const kWorkerOf: unique symbol = Symbol('loom.threadPool.workerOf');
 /** `ThreadPool`: a call's worker is done with it; free its queue slot. Used by `GatewayCall`. */
 export const kCallOver: unique symbol = Symbol('loom.threadPool.callOver');
+/** `CallTaker`: count this worker asleep and look at the ring a last time (true: still empty, sleep). The steps of its sleep, for tests that interleave them. */
+export const kLieDown: unique symbol = Symbol('loom.callTaker.lieDown');
+/** `CallTaker`: this worker is out of its sleep. */
+export const kGetUp: unique symbol = Symbol('loom.callTaker.getUp');
+/** `CallQueue`: how many times the workers' bell has rung, for tests. */
+export const kWorkRings: unique symbol = Symbol('loom.callQueue.workRings');

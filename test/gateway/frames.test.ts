@@ -20,6 +20,13 @@ describe('writeCall / readCall', () => {
     expect(readCall(slot.subarray(0, written.length))).toMatchObject({ environ, body: null, bodyEnd: false });
   });
 
+  it('keeps names and values apart whatever their characters, a lone surrogate coming back as U+FFFD', () => {
+    const slot = Buffer.alloc(1024);
+    const odd = { 'X_\u00e9\u{1F600}': 'a\u{1F600}b', LONE: 'x\ud800y', EMPTY: '', '': 'no name' };
+    const written = writeCall(slot, { id: 2, module: 'm', exportName: 'e', environ: odd, body: null, bodyEnd: true });
+    expect(readCall(slot.subarray(0, written.length)).environ).toEqual({ ...odd, LONE: 'x\ufffdy' });
+  });
+
   it('leaves out an environ that does not fit', () => {
     const slot = Buffer.alloc(512);
     const written = writeCall(slot, { id: 1, module: 'm', exportName: 'e', environ: { HTTP_BIG: 'x'.repeat(600) }, body: null, bodyEnd: true });
