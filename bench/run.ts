@@ -68,6 +68,8 @@ async function main(argv: readonly string[]): Promise<number> {
     fixtures.remove();
   }
   const info = runInfo(options, programs, generator, pinning.text);
+  // A learner's commands get every core, as on the learner's machine, not the one the harness was pinned to.
+  pinning.release();
   const markdown = `${renderMarkdown(info, results)}\n${renderLearnerLoop(await measureLearnerLoop(options.quick ? 1 : 3))}`;
   console.log(markdown);
   writeResults(outDir, info, results, markdown);
@@ -83,29 +85,44 @@ function chooseGenerator(options: BenchOptions, programs: Programs): LoadGenerat
 }
 
 /** Server on the first allowed CPU, load generator on the second, when there are two and taskset. */
-function choosePinning(options: BenchOptions, programs: Programs): { server: string[]; load: string[]; text: string } {
-  const none = (why: string): { server: string[]; load: string[]; text: string } => ({ server: [], load: [], text: `not pinned (${why})` });
+function choosePinning(options: BenchOptions, programs: Programs): Pinning {
+  const none = (why: string): Pinning => ({ server: [], load: [], text: `not pinned (${why})`, release: () => {} });
   if (!options.pin) return none('--no-pin');
   if (programs.taskset === null) return none('no taskset');
+  let allowed: string;
   let cpus: number[];
   try {
-    cpus = parseCpuList(/^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '');
+    allowed = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '';
+    cpus = parseCpuList(allowed);
   } catch {
     return none('no /proc');
   }
   if (cpus.length < 2) return none('fewer than 2 CPUs');
   const [server, load] = [String(cpus[0]), String(cpus[1])];
   // The harness itself (its RSS sampling, warm-up bursts and checks) stays off the server's CPU too.
-  try {
-    execFileSync(programs.taskset, ['-a', '-p', '-c', load, String(process.pid)], { stdio: 'ignore' });
-  } catch {
-    // Not fatal: the harness is mostly idle while measuring.
-  }
+  const pinHarness = (list: string): void => {
+    try {
+      execFileSync(programs.taskset!, ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' });
+    } catch {
+      // Not fatal: the harness is mostly idle while measuring.
+    }
+  };
+  pinHarness(load);
   return {
     server: [programs.taskset, '-c', server],
     load: [programs.taskset, '-c', load],
     text: `server (with its backend or Redis) pinned to CPU ${server}, load generator and harness to CPU ${load}`,
+    release: () => pinHarness(allowed),
   };
+}
+
+/** Where the servers and the load generator run, and how to give the harness its CPUs back. */
+interface Pinning {
+  readonly server: string[];
+  readonly load: string[];
+  readonly text: string;
+  /** Let the harness (and what it starts from then on) run on every CPU it was allowed at the start. */
+  release(): void;
 }
 
 function runInfo(options: BenchOptions, programs: Programs, generator: LoadGeneratorName, pinning: string): RunInfo {
