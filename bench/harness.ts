@@ -221,9 +221,10 @@ class ScenarioRun {
     const url = base + c.path;
     if (c.growthRequests !== undefined) return this.#measureGrowth(c.growthRequests, url, headers, status, proc, idle);
     // The harness's own burst speaks HTTP/1.1 only; h2load warms an h2 case up itself (--warm-up-time).
-    if (!options.quick && options.warmup > 0 && c.transport !== 'h2') {
+    const warmup = Math.max(options.warmup, this.#spec.minWarmup ?? 0);
+    if (!options.quick && warmup > 0 && c.transport !== 'h2') {
       const check = server.check ?? c.check;
-      const warm = await burst(url, headers, check, this.#plan.fixtures.bodies, Infinity, WARMUP_CONNECTIONS, options.warmup);
+      const warm = await burst(url, headers, check, this.#plan.fixtures.bodies, Infinity, WARMUP_CONNECTIONS, warmup);
       if (warm.unexpected > 0) throw new Error(`${warm.unexpected} of ${warm.requests} answers during warm-up were wrong or failed`);
     }
     const sampler = sampleRss(proc.pid);
