@@ -301,8 +301,11 @@ class ScenarioRun {
     const launch = server.launch;
     switch (launch.kind) {
       case 'node': {
+        // One folder per server and round, in which Node names each thread's profile itself
+        // (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, thread 0 the main one): worker
+        // threads inherit the flags, and a name given here would have them overwrite each other.
         const profile = profileDir !== null && server.loom === true
-          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${this.#spec.id}-${server.id}-round${round + 1}.cpuprofile`] : [];
+          ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${this.#spec.id}-${server.id}-round${round + 1}`)}`] : [];
         // --expose-gc only adds a gc() function, which the growth measurement calls via SIGUSR2.
         const entry = launch.tsx === true ? ['--import', 'tsx', join(SERVERS_DIR, launch.script)] : [bundlePath(launch.script)];
         return { command: [...pinServer, process.execPath, '--expose-gc', ...profile, ...entry], env: { ...env, ...launch.env }, readyBy: 'line' };
