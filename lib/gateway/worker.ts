@@ -281,9 +281,12 @@ async function importApp(url: string): Promise<Record<string, unknown>> {
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || typeScript !== null) throw error;
+    if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || typeScript !== null || tsx === null) throw error;
     await loadTypeScript();
-    return (await import(url)) as Record<string, unknown>;
+    // Node keeps the failed load of every module in that graph, so importing `url` again
+    // fails again, hooks or not: tsx's `tsImport` loads the graph afresh, under a namespace of its own.
+    const { tsImport } = (await import(tsx.esm)) as { tsImport(specifier: string, parentURL: string): Promise<unknown> };
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   }
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoomError } from '../../lib/errors.ts';
+import { appRef } from '../../lib/gateway/loader.ts';
 import { ThreadPool } from '../../lib/gateway/pool.ts';
 import { cgi, Drip, fixture, RecordingSink } from './support.ts';
 
@@ -26,6 +27,17 @@ describe('ThreadPool', () => {
     expect(fresh.readyThreads).toBe(0); // A thread takes a while to boot.
     await fresh.ready();
     expect(fresh.readyThreads).toBe(2);
+    await fresh.stop();
+  });
+
+  it('runs a JavaScript application that imports TypeScript, loading tsx in a worker that had not needed it', async () => {
+    const fresh = new ThreadPool({ minThreads: 1, maxThreads: 1 });
+    fresh.start();
+    const sink = new RecordingSink();
+    fresh.dispatch({ app: appRef(new URL('./fixtures/reexport.mjs', import.meta.url), 'hello'), environ: cgi(), body: null, sink });
+    await sink.done();
+    expect(sink.failure).toBeNull();
+    expect(sink.text).toBe('Hello, world!');
     await fresh.stop();
   });
 
