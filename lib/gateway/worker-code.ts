@@ -41,9 +41,8 @@ export interface TypeScriptHooks {
 
 /** How a worker thread starts: the file to run, and what it needs to load TypeScript. */
 export interface WorkerCode {
+  /** The bundle, or boot.mjs, which registers tsx and then imports `entry`. */
   readonly url: URL;
-  /** True for the bundle; false for boot.mjs, which registers tsx and then imports `entry`. */
-  readonly bundled: boolean;
   /** The worker's own code, for boot.mjs to import. */
   readonly entry: string;
   /** tsx's hooks, for a bundled worker to register when an application is TypeScript. */
@@ -60,7 +59,7 @@ let cached: WorkerCode | null = null;
 
 /** The code every worker of this process starts from, built on first use. */
 export function workerCode(): WorkerCode {
-  cached ??= bundled() ?? { url: BOOT, bundled: false, entry: ENTRY.href, tsx: null, execArgv: process.execArgv };
+  cached ??= bundled() ?? { url: BOOT, entry: ENTRY.href, tsx: null, execArgv: process.execArgv };
   return cached;
 }
 
@@ -91,7 +90,7 @@ function bundled(): WorkerCode | null {
     return null; // No esbuild here (or it failed, or the file could not be written): boot.mjs still works, at a higher cost.
   }
   const tsx = { esm: resolved('tsx/esm/api'), cjs: resolved('tsx/cjs/api') };
-  return { url: pathToFileURL(file), bundled: true, entry: ENTRY.href, tsx, execArgv: withoutTsx(process.execArgv) };
+  return { url: pathToFileURL(file), entry: ENTRY.href, tsx, execArgv: withoutTsx(process.execArgv) };
 }
 
 const PRELOADS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);

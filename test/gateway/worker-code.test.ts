@@ -6,7 +6,6 @@ import { saved, startWorker, withoutTsx, workerCode, type WorkerCode } from '../
 describe('workerCode', () => {
   it('bundles the worker into one plain JavaScript file, made once per process', () => {
     const code = workerCode();
-    expect(code.bundled).toBe(true);
     const path = fileURLToPath(code.url);
     expect(path).toMatch(/loom-gateway-worker-[0-9a-f]{16}\.mjs$/);
     expect(existsSync(path)).toBe(true);
@@ -33,7 +32,7 @@ describe('withoutTsx', () => {
 
 describe('startWorker', () => {
   it('drops the process-wide flags a worker refuses, and keeps the list without them for the next thread', async () => {
-    const code: WorkerCode = { url: new URL('data:text/javascript,'), bundled: true, entry: '', tsx: null, execArgv: ['--expose-gc', '--enable-source-maps'] };
+    const code: WorkerCode = { url: new URL('data:text/javascript,'), entry: '', tsx: null, execArgv: ['--expose-gc', '--enable-source-maps'] };
     const worker = startWorker(code, {});
     expect(code.execArgv).toEqual(['--enable-source-maps']);
     await new Promise((resolve) => worker.once('exit', resolve));
