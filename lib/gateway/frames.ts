@@ -6,9 +6,9 @@
  * The layout is plain: numbers are 32-bit little-endian, strings are a byte length and
  * UTF-8 bytes, bytes are a length and the bytes. A call is its id, a flags byte, the
  * application's module and export, the environ (the lengths of its names and values, then
- * all of them as one string), and the body when it
- * is small and all here. An answer is what one `OutMessage` carries: the status line and
- * headers (if the application got that far), the body, and the error (if it failed).
+ * all of them as one string), and the body when it is small and all here. An answer is
+ * what one `OutMessage` carries: the status line and headers (if the application got
+ * that far), the body, and the error (if it failed).
  * Writing stops with {@link TooBig} when the slot is full; the caller then sends that
  * part by the worker's port instead. The previous design posted the call as JSON text
  * (the structured-clone copy of an object was slower still); bytes written in place are
