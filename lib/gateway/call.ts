@@ -100,11 +100,6 @@ export class GatewayCall implements CallHandle {
     this.#host = host;
   }
 
-  /** True once the sink has its answer (or failure). */
-  get settled(): boolean {
-    return this.#settled;
-  }
-
   /** Write the call into its queue slot; returns the bytes written. What did not fit is kept for the port. */
   writeInto(slot: Buffer): number {
     const { app, environ, body } = this.#spec;
