@@ -367,7 +367,7 @@ export class Site implements RequestOwner {
     this.#draining.set(server.server, server);
     // Stop accepting; idle keep-alive connections close now, busy ones as their
     // responses finish (kRequestFinished), HTTP/2 sessions after their open streams.
-    await server.close(this.closeGrace, this.clock);
+    await server.close(this.closeGrace);
     this.#draining.delete(server.server);
   }
 
