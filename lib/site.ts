@@ -169,12 +169,7 @@ export class Site implements RequestOwner {
    * in-memory ones here too.
    */
   dispatch(request: Request): void {
-    if (this.#deadlines.enabled) {
-      this.#deadlines.add(request);
-      // On close rather than finish: a request whose client left may never finish. With
-      // no limit set this listener is skipped: one per request showed in HTTP/2 profiles.
-      request.channel.onClose(() => this.#deadlines.delete(request));
-    }
+    this.#deadlines.add(request);
     if (request.method === 'POST' && isMultipart(request.getHeader('content-type'))) {
       parseMultipart(request.getHeader('content-type')!, request.content).then(
         (form) => {
