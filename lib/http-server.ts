@@ -60,6 +60,7 @@ export function serverSettingsFor(settings: HttpServerSettings): ServerSettings 
     // let a 30 s limit run to 60 s; a second (or a quarter of a short limit) is cheap.
     connectionsCheckingInterval: Math.max(10, Math.min(1000, (headersTimeout * 1000) / 4)),
     onClientError: (error: Error, socket: Duplex) => answerClientError(error, socket as Socket, settings),
+    clock: settings.clock,
   };
 }
 // #endregion http-server-create

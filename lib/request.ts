@@ -629,11 +629,15 @@ export class Request {
 
   /**
    * Send the response through `wrap(channel)` instead of straight to the channel: an
-   * encoder that compresses the body on its way out. Only before the headers are sent.
+   * encoder that compresses the body on its way out. Only before the headers are sent,
+   * and only once: a request that has an encoder keeps it, and `wrap` is not called
+   * (false), so a wrapper rendered inside another compresses nothing twice.
    */
-  [kEncodeWith](wrap: (out: Channel) => Channel): void {
+  [kEncodeWith](wrap: (out: Channel) => Channel): boolean {
     this.#assertNotStarted('add a content encoder');
-    this.#encoder = wrap(this.#out);
+    if (this.#encoder !== null) return false;
+    this.#encoder = wrap(this.channel);
+    return true;
   }
 
   /** Where the response goes: the encoder when one was added, else the channel itself. */

@@ -169,12 +169,7 @@ export class Site implements RequestOwner {
    * in-memory ones here too.
    */
   dispatch(request: Request): void {
-    if (this.#deadlines.enabled) {
-      this.#deadlines.add(request);
-      // On close rather than finish: a request whose client left may never finish. With
-      // no limit set this listener is skipped: one per request showed in HTTP/2 profiles.
-      request.channel.onClose(() => this.#deadlines.delete(request));
-    }
+    this.#deadlines.add(request);
     if (request.method === 'POST' && isMultipart(request.getHeader('content-type'))) {
       parseMultipart(request.getHeader('content-type')!, request.content).then(
         (form) => {
@@ -367,7 +362,7 @@ export class Site implements RequestOwner {
     this.#draining.set(server.server, server);
     // Stop accepting; idle keep-alive connections close now, busy ones as their
     // responses finish (kRequestFinished), HTTP/2 sessions after their open streams.
-    await server.close(this.closeGrace, this.clock);
+    await server.close(this.closeGrace);
     this.#draining.delete(server.server);
   }
 

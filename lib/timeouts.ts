@@ -160,26 +160,20 @@ export class ResponseDeadlines {
     this.#logger = logger;
   }
 
-  /** False when there is no limit (`responseTimeout` 0, the default): then nothing needs watching. */
-  get enabled(): boolean {
-    return this.#seconds !== 0;
-  }
-
   /** How many requests are being watched. */
   get size(): number {
     return this.#started.size;
   }
 
-  /** Start the clock on a request about to be traversed and rendered. */
+  /** Start the clock on a request about to be traversed and rendered; it stops when the request's connection closes. */
   add(request: Request): void {
+    // No limit (`responseTimeout` 0, the default): nothing to watch, and no close listener
+    // either; one per request showed in HTTP/2 profiles.
     if (this.#seconds === 0) return;
     this.#started.set(request, this.#clock.seconds());
+    // On close rather than finish: a request whose client left may never finish.
+    request.channel.onClose(() => this.#started.delete(request));
     this.#sweep ??= this.#clock.callLater(this.#seconds, () => this.#run());
-  }
-
-  /** The request has finished (or its client left): stop watching it. */
-  delete(request: Request): void {
-    this.#started.delete(request);
   }
 
   /** Stop the timer (the Site is closing). */

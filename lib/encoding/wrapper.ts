@@ -20,7 +20,7 @@ import type { IResource, RenderResult } from '../iweb.ts';
 import { kEncodeWith } from '../plumbing/symbols.ts';
 import type { Request } from '../request.ts';
 import { LoomError } from '../errors.ts';
-import { EncodingChannel } from './channel.ts';
+import { EncodingChannel, type EncodingChoice } from './channel.ts';
 import type { RequestEncoderFactory } from './encoders.ts';
 import { chooseEncoding } from './negotiation.ts';
 
@@ -32,9 +32,6 @@ export interface EncodingOptions {
   /** A body known to be shorter than this many bytes is sent as it is. @default 1024 */
   minLength?: number;
 }
-
-// Requests already given an encoder: a resource that renders another must not compress twice.
-const encoded = new WeakSet<Request>();
 
 /** A resource tree whose responses are compressed for the clients that accept it. */
 export class EncodingResourceWrapper implements IResource {
@@ -84,14 +81,15 @@ export class EncodingResourceWrapper implements IResource {
 
   // #region encoding-render
   render(request: Request): RenderResult {
-    if (!encoded.has(request) && !request.startedWriting) {
-      encoded.add(request);
-      const coding = chooseEncoding(request.requestHeaders.getRawHeaders('accept-encoding')?.join(','), this.#offered);
-      const encoder = coding === null ? null : this.encoders[this.#offered.indexOf(coding)]!;
-      const choice = { encoder, isHead: request.method === 'HEAD', isRanged: request.getHeader('range') !== undefined, minLength: this.minLength };
-      request[kEncodeWith]((out) => new EncodingChannel(out, choice));
-    }
+    // A request keeps the first encoder it is given: a wrapper rendered inside another adds none.
+    if (!request.startedWriting) request[kEncodeWith]((out) => new EncodingChannel(out, this.#choiceFor(request)));
     return this.#resource.render(request);
+  }
+
+  #choiceFor(request: Request): EncodingChoice {
+    const coding = chooseEncoding(request.requestHeaders.getRawHeaders('accept-encoding')?.join(','), this.#offered);
+    const encoder = coding === null ? null : this.encoders[this.#offered.indexOf(coding)]!;
+    return { encoder, isHead: request.method === 'HEAD', isRanged: request.getHeader('range') !== undefined, minLength: this.minLength };
   }
   // #endregion encoding-render
 }

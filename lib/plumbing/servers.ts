@@ -55,18 +55,20 @@ export interface ServerSettings {
   readonly connectionsCheckingInterval: number;
   /** Answers what Node's HTTP/1 parser refuses, before there is a request. */
   onClientError(error: Error, socket: Duplex): void;
+  /** What the grace period of `close` and the idle sweep of HTTP/2 sessions are timed with: the Site's clock. @default Node's timers */
+  readonly clock?: ServerClock;
 }
 
 /**
- * What `close` times its grace period with. The Site passes its Clock (lib/clock.ts, a
- * layer above this one, so only its shape is named here), which a test can make fake.
+ * The timer an EndpointServer needs. The Site passes its Clock (lib/clock.ts, a layer
+ * above this one, so only its shape is named here), which a test can make fake.
  */
-export interface GraceClock {
+export interface ServerClock {
   callLater(seconds: number, fn: () => void): { cancel(): void };
 }
 
 /** Node's own timers, for an EndpointServer used without a Site; they keep no process alive. */
-const nodeTimers: GraceClock = {
+const nodeTimers: ServerClock = {
   callLater(seconds, fn) {
     const timer = setTimeout(fn, seconds * 1000);
     timer.unref();
@@ -85,6 +87,7 @@ export class EndpointServer {
   readonly secure: boolean;
   readonly #sessions: IdleSessions;
   readonly #tunnels = new Set<Duplex>();
+  readonly #clock: ServerClock;
 
   constructor(endpoint: Endpoint, listeners: RequestListeners, settings: ServerSettings) {
     const options = {
@@ -96,7 +99,8 @@ export class EndpointServer {
       noDelay: true,
     };
     this.secure = endpoint.kind === 'ssl';
-    this.#sessions = new IdleSessions(settings.idleTimeout);
+    this.#clock = settings.clock ?? nodeTimers;
+    this.#sessions = new IdleSessions(settings.idleTimeout, this.#clock);
     this.server = endpoint.kind === 'ssl' ? tlsServer(endpoint, options, listeners) : createHttpServer(options, listeners.http1);
     this.server.on('checkContinue', listeners.checkContinue);
     this.server.on('clientError', settings.onClientError);
@@ -139,11 +143,11 @@ export class EndpointServer {
    * Stop accepting connections and resolve once every one has ended: idle HTTP/1
    * connections at once, busy ones after their response (the Site asks for that, see
    * `closeIdle`), HTTP/2 sessions after their open streams. What is still open after
-   * `graceSeconds` on `clock` (the Site's) is cut.
+   * `graceSeconds` (on the settings' clock) is cut.
    */
-  close(graceSeconds: number, clock: GraceClock = nodeTimers): Promise<void> {
+  close(graceSeconds: number): Promise<void> {
     return new Promise((resolve) => {
-      const grace = clock.callLater(graceSeconds, () => this.#cutAll());
+      const grace = this.#clock.callLater(graceSeconds, () => this.#cutAll());
       this.server.close(() => {
         grace.cancel();
         resolve();
@@ -177,30 +181,39 @@ export class EndpointServer {
  */
 class IdleSessions {
   readonly #seen = new Map<ServerHttp2Session, { bytes: number; quietSweeps: number }>();
+  readonly #clock: ServerClock;
+  /** Seconds between sweeps. */
   readonly #interval: number;
   readonly #sweepsToIdle: number;
-  #sweeper: NodeJS.Timeout | null = null;
+  #sweeper: { cancel(): void } | null = null;
 
-  /** `idleTimeout` in milliseconds; 0 never closes a session for being idle. */
-  constructor(idleTimeout: number) {
-    this.#interval = Math.max(10, Math.min(1000, idleTimeout / 4));
-    this.#sweepsToIdle = idleTimeout > 0 ? Math.ceil(idleTimeout / this.#interval) : Infinity;
+  /** `idleTimeout` in milliseconds (0 never closes a session for being idle); the sweeps run on `clock`, whose calls keep no process alive. */
+  constructor(idleTimeout: number, clock: ServerClock) {
+    this.#clock = clock;
+    const interval = Math.max(10, Math.min(1000, idleTimeout / 4));
+    this.#interval = interval / 1000;
+    this.#sweepsToIdle = idleTimeout > 0 ? Math.ceil(idleTimeout / interval) : Infinity;
   }
 
   add(session: ServerHttp2Session): void {
     this.#seen.set(session, { bytes: -1, quietSweeps: 0 });
-    if (this.#sweeper === null && this.#sweepsToIdle !== Infinity) {
-      this.#sweeper = setInterval(() => this.#sweep(), this.#interval);
-      this.#sweeper.unref(); // an open session must not keep the process alive on its own
-    }
+    if (this.#sweeper === null && this.#sweepsToIdle !== Infinity) this.#schedule();
   }
 
   delete(session: ServerHttp2Session): void {
     this.#seen.delete(session);
     if (this.#seen.size === 0 && this.#sweeper !== null) {
-      clearInterval(this.#sweeper); // no sessions, no wake-ups
+      this.#sweeper.cancel(); // no sessions, no wake-ups
       this.#sweeper = null;
     }
+  }
+
+  #schedule(): void {
+    this.#sweeper = this.#clock.callLater(this.#interval, () => {
+      this.#sweep();
+      if (this.#seen.size > 0) this.#schedule();
+      else this.#sweeper = null;
+    });
   }
 
   all(): IterableIterator<ServerHttp2Session> {

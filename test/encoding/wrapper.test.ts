@@ -100,6 +100,20 @@ describe('EncodingResourceWrapper', () => {
     expect(decoded(r.channel).toString()).toBe(prose(4000));
   });
 
+  it('compresses once when a wrapped resource renders through another wrapper', async () => {
+    const inner = new EncodingResourceWrapper(new Data(prose(4000), 'text/plain'), [new GzipEncoderFactory()]);
+    class Delegating extends Resource {
+      override isLeaf = true;
+      override render(req: Request) {
+        return inner.render(req);
+      }
+    }
+    const tree = new EncodingResourceWrapper(new Delegating(), [new BrotliEncoderFactory()]);
+    const r = await get(tree, { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(r.headers.getRawHeaders('content-encoding')).toEqual(['br']); // the outer wrapper's, and only it
+    expect(decoded(r.channel).toString()).toBe(prose(4000));
+  });
+
   it('uses the server order when the client weighs codings the same', async () => {
     const root = new Resource();
     root.putChild('page', new Data(prose(4000), 'text/plain'));
