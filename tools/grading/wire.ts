@@ -81,6 +81,14 @@ export function transcript(response: TestResponse, problems: readonly string[], 
   ].join('\n');
 }
 
+/**
+ * A problem line that shows the walk as `npm run lesson NN -- --trace` prints it, for a
+ * grader that checks how a page was found (a leaf, putChild or getChild), not only what it said.
+ */
+export function walkAsTraced(trace: readonly TraceEvent[], lesson: string): string {
+  return `the walk, as npm run lesson ${lesson} -- --trace prints it:\n${indent(formatTrace(trace))}`;
+}
+
 /** For a 404, the walk through the resource tree, which shows where it stopped and why. */
 function walkUnder404(response: TestResponse): string[] {
   if (response.code !== 404 || response.trace === undefined) return [];
