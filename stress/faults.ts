@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { freePort, startServer } from '../bench/process.ts';
-import { fail, pass, skip, verdict, type Context, type StressCase } from './case.ts';
+import { fail, pass, skip, verdict, type CaseResult, type Context, type StressCase } from './case.ts';
 import { describeHoldings, get, holdings, leaked, settledHoldings } from './probe.ts';
 
 /** A fault case: ask for `path`, expect `status`, then check health and holdings. */
@@ -58,7 +58,7 @@ const cgiHang: StressCase = {
   },
 };
 
-async function redisSessions(ctx: Context): Promise<ReturnType<StressCase['run']> extends Promise<infer R> ? R : never> {
+async function redisSessions(ctx: Context): Promise<CaseResult> {
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error !== undefined) return skip('redis-server is not installed: apt-get install redis-server');
   const redisPort = await freePort();
   const startRedis = async () => {
