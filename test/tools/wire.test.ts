@@ -1,9 +1,9 @@
 /** The transcripts of graded tests (tools/grading/wire.ts): long bodies are shown with their middle left out. */
 import { describe, expect, it } from 'vitest';
-import { Resource, type Request } from '../../lib/index.ts';
+import { NOT_DONE_YET, Resource, type Request } from '../../lib/index.ts';
 import { request } from '../../lib/testing.ts';
 import { formatTrace } from '../../lib/trace.ts';
-import { GradingError, clip, expectResponse, transcript, walkAsTraced } from '../../tools/grading/wire.ts';
+import { GradingError, clip, describeReturned, expectResponse, transcript, walkAsTraced } from '../../tools/grading/wire.ts';
 
 describe('clip', () => {
   it('leaves a short body as it is', () => {
@@ -76,5 +76,15 @@ describe('walkAsTraced', () => {
     expect(lines[0]).toBe('the walk, as npm run lesson 03 -- --trace prints it:');
     expect(lines.slice(1)).toEqual(formatTrace(trace).split('\n').map((line) => `    ${line}`));
     expect(lines.length).toBeGreaterThan(1);
+  });
+});
+
+describe('describeReturned', () => {
+  it('names a Promise, quotes the start of a string, and prints a symbol or anything else as it is', () => {
+    expect(describeReturned(Promise.resolve('page'))).toBe('a Promise');
+    expect(describeReturned(`<html>${'x'.repeat(100)}`)).toBe(`the string ${JSON.stringify(`<html>${'x'.repeat(34)}`)}`);
+    expect(describeReturned(NOT_DONE_YET)).toBe(String(NOT_DONE_YET));
+    expect(describeReturned(NOT_DONE_YET)).toMatch(/^Symbol\(/);
+    expect(describeReturned(undefined)).toBe('undefined');
   });
 });
