@@ -46,7 +46,7 @@ export const DEFAULTS: Omit<BenchOptions, 'only'> = {
 
 export const USAGE = `Usage: npm run bench -- [SCENARIO|CASE ...] [options]
 
-Scenarios: hello, static, gzip, gzip-static, proxy, gateway, sessions, scale-out (default: all).
+Scenarios: hello, static, gzip, gzip-static, proxy, gateway, sessions, scale-out, tls (default: all).
 A case id (static-1k, static-404, ...) runs just that case; --list shows them.
 
 Options:

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { median } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -82,11 +83,6 @@ function timeUntil(args: readonly string[], env: Record<string, string>, ready: 
       else done(seconds ?? elapsed());
     });
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 // `tsx bench/learner-loop.ts` prints the table alone.

@@ -1,8 +1,8 @@
 /**
  * The load generators: wrk (C, lighter, preferred when installed) and autocannon (from
  * npm, always there) for HTTP/1.1, over TLS too; h2load (C, Debian's nghttp2-client)
- * for HTTP/2, which neither of the others speaks. Both run as separate processes, pinned to their own core when the
- * harness pins; both end by themselves after `duration` seconds (or `amount` requests),
+ * for HTTP/2, which neither of the others speaks. All three run as separate processes, pinned to their own core when the
+ * harness pins; each ends by itself after `duration` seconds (or `amount` requests),
  * and wrk and autocannon print a `BENCH-RESULT {json}` line; h2load's own summary is
  * read instead. Each is parsed here into one shape.
  */

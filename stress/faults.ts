@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { freePort, startServer } from '../bench/process.ts';
-import { fail, pass, skip, verdict, type Context, type StressCase } from './case.ts';
+import { fail, pass, skip, verdict, type CaseResult, type Context, type StressCase } from './case.ts';
 import { describeHoldings, get, holdings, leaked, settledHoldings } from './probe.ts';
 
 /** A fault case: ask for `path`, expect `status`, then check health and holdings. */
@@ -17,7 +17,7 @@ function faultCase(name: string, attacks: string, path: string, status: RegExp, 
     async run(ctx: Context) {
       const port = ctx.target.port;
       await get(port, '/gateway/hello');
-      const before = await settledHoldings(ctx.target, await holdings(ctx.target), 0);
+      const before = await holdings(ctx.target);
       const problems: string[] = [];
       const times = 5;
       for (let i = 0; i < times; i++) {
@@ -47,7 +47,7 @@ function faultCase(name: string, attacks: string, path: string, status: RegExp, 
 const cgiHang: StressCase = {
   name: 'cgi-hang', group: 'fault', limitSeconds: 120, attacks: 'a CGI program that never answers, and a client that gives up on it',
   async run(ctx) {
-    const before = await settledHoldings(ctx.target, await holdings(ctx.target), 0);
+    const before = await holdings(ctx.target);
     const answers = await Promise.all(Array.from({ length: 5 }, () => get(ctx.target.port, '/cgi/hang.cgi', { timeoutMs: 3000 }).then((a) => String(a.status), (e: unknown) => (e as Error).message)));
     const during = await holdings(ctx.target);
     const after = await settledHoldings(ctx.target, before, 30_000);
@@ -58,7 +58,7 @@ const cgiHang: StressCase = {
   },
 };
 
-async function redisSessions(ctx: Context): Promise<ReturnType<StressCase['run']> extends Promise<infer R> ? R : never> {
+async function redisSessions(ctx: Context): Promise<CaseResult> {
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error !== undefined) return skip('redis-server is not installed: apt-get install redis-server');
   const redisPort = await freePort();
   const startRedis = async () => {

@@ -55,22 +55,22 @@ export function statsOf(target: Target): Promise<Record<string, unknown>> {
 }
 
 /**
- * Poll `holdings` until nothing is above `before` (allowing `slack` of each), for up to
- * `ms`: connections and children wind down asynchronously after an abort. Returns the last count.
+ * Poll `holdings` until nothing is above `before`, for up to `ms`: connections and
+ * children wind down asynchronously after an abort. Returns the last count.
  */
-export async function settledHoldings(target: Target, before: Holdings, ms: number, slack = 0): Promise<Holdings> {
+export async function settledHoldings(target: Target, before: Holdings, ms: number): Promise<Holdings> {
   const deadline = Date.now() + ms;
   let now = await holdings(target);
-  while (Date.now() < deadline && leaked(before, now, slack).length > 0) {
+  while (Date.now() < deadline && leaked(before, now).length > 0) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     now = await holdings(target);
   }
   return now;
 }
 
-/** The names of what `after` holds more of than `before` (plus `slack`). */
-export function leaked(before: Holdings, after: Holdings, slack = 0): string[] {
-  return (Object.keys(before) as (keyof Holdings)[]).filter((key) => after[key] > before[key] + slack).map((key) => `${key} ${before[key]}→${after[key]}`);
+/** The names of what `after` holds more of than `before`. */
+export function leaked(before: Holdings, after: Holdings): string[] {
+  return (Object.keys(before) as (keyof Holdings)[]).filter((key) => after[key] > before[key]).map((key) => `${key} ${before[key]}→${after[key]}`);
 }
 
 export function describeHoldings(h: Holdings): string {

@@ -17,7 +17,7 @@
  *   npm run stress -- --list            the cases and what each attacks
  */
 import { killAll } from '../bench/process.ts';
-import type { CaseResult, Context, StressCase } from './case.ts';
+import { fail, type CaseResult, type Context, type StressCase } from './case.ts';
 import { ABORT_CASES } from './aborts.ts';
 import { FAULT_CASES } from './faults.ts';
 import { HOSTILE_CASES } from './hostile.ts';
@@ -57,10 +57,10 @@ async function runCase(c: StressCase, shared: Omit<Context, 'startTarget' | 'say
   };
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<CaseResult>((resolve) => {
-    timer = setTimeout(() => resolve({ passed: false, detail: `did not finish within its limit of ${c.limitSeconds} s` }), c.limitSeconds * 1000);
+    timer = setTimeout(() => resolve(fail(`did not finish within its limit of ${c.limitSeconds} s`)), c.limitSeconds * 1000);
   });
   try {
-    return await Promise.race([c.run(ctx).catch((error: unknown) => ({ passed: false, detail: `failed: ${(error as Error).message}` })), limit]);
+    return await Promise.race([c.run(ctx).catch((error: unknown) => fail(`failed: ${(error as Error).message}`)), limit]);
   } finally {
     clearTimeout(timer);
     await Promise.all(own.map((t) => t.stop()));

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { sampleRss, spawnProcess } from '../bench/process.ts';
-import { fail, pass, skip, type Context, type StressCase } from './case.ts';
+import { fail, pass, skip, type CaseResult, type Context, type StressCase } from './case.ts';
 import { get } from './probe.ts';
 
 const MODES = {
@@ -30,7 +30,7 @@ function slowCase(name: keyof typeof MODES): StressCase {
   };
 }
 
-async function attack(ctx: Context, flag: string, path: string, extra: string[]): Promise<ReturnType<StressCase['run']> extends Promise<infer R> ? R : never> {
+async function attack(ctx: Context, flag: string, path: string, extra: string[]): Promise<CaseResult> {
   const seconds = ctx.quick ? 20 : 60;
   const connections = ctx.quick ? 300 : 1000;
   const target = await ctx.startTarget();

@@ -5,9 +5,8 @@
  */
 import { describe, it } from 'vitest';
 import { FakeClock, request, type TestResponse } from '../../lib/testing.ts';
-import { formatTrace } from '../../lib/trace.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { GradingError, expectResponse, transcript } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse, transcript, walkAsTraced } from '../../tools/grading/wire.ts';
 
 const { ClockPage } = await subject<typeof import('./clock-page.ts')>(import.meta.url, 'clock-page.ts');
 
@@ -70,5 +69,5 @@ function expectLeafRenderingGet(response: TestResponse): void {
       'add render_GET (TODO 2) and leave render to Resource, which picks render_GET by the method');
   }
   if (problems.length === 0) return;
-  throw new GradingError(transcript(response, [...problems, `the walk, as npm run lesson 02 -- --trace prints it:\n${formatTrace(trace).replace(/^/gm, '    ')}`]));
+  throw new GradingError(transcript(response, [...problems, walkAsTraced(trace, '02')]));
 }

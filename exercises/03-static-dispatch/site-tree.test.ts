@@ -5,9 +5,8 @@
  */
 import { describe, it } from 'vitest';
 import { request, type TestResponse } from '../../lib/testing.ts';
-import { formatTrace } from '../../lib/trace.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { GradingError, expectResponse, transcript } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse, transcript, walkAsTraced } from '../../tools/grading/wire.ts';
 
 const { buildTree } = await subject<typeof import('./site-tree.ts')>(import.meta.url, 'site-tree.ts');
 
@@ -48,6 +47,6 @@ function expectStaticWalk(response: TestResponse, why: string): void {
   const steps = dynamic.map((e) => (e.kind === 'child' ? `"${e.segment}" (asked of ${e.parent})` : '')).join(', ');
   throw new GradingError(transcript(response, [
     `expected every step of the walk to find a child put there with putChild, but getChild made ${steps}`,
-    `the walk, as npm run lesson 03 -- --trace prints it:\n${formatTrace(trace).replace(/^/gm, '    ')}`,
+    walkAsTraced(trace, '03'),
   ], `${why} Build the tree with putChild; getChild is lesson 04's dynamic dispatch.`));
 }

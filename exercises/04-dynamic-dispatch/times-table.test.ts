@@ -5,9 +5,8 @@
 import { describe, it } from 'vitest';
 import { Resource } from '../../lib/index.ts';
 import { request } from '../../lib/testing.ts';
-import { formatTrace } from '../../lib/trace.ts';
 import { subject } from '../../tools/grading/subject.ts';
-import { GradingError, expectResponse, transcript } from '../../tools/grading/wire.ts';
+import { GradingError, expectResponse, transcript, walkAsTraced } from '../../tools/grading/wire.ts';
 
 const { createRoot, Sum } = await subject<typeof import('./times-table.ts')>(import.meta.url, 'times-table.ts');
 
@@ -53,7 +52,7 @@ describe('Sum', () => {
     if (!trace.some((e) => e.kind === 'leaf' && e.resource === 'Sum')) {
       throw new GradingError(transcript(response, [
         'expected the walk to stop at Sum because it is a leaf (isLeaf = true), but it did not',
-        `the walk, as npm run lesson 04 -- --trace prints it:\n${formatTrace(trace).replace(/^/gm, '    ')}`,
+        walkAsTraced(trace, '04'),
       ], note));
     }
   });

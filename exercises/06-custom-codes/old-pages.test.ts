@@ -47,4 +47,3 @@ describe('Gone', () => {
     expectResponse(response, { code: 410, body: '' });
   });
 });
-

@@ -5,7 +5,7 @@
 import { describe, it } from 'vitest';
 import { NOT_DONE_YET, Resource } from '../../lib/index.ts';
 import { FakeClock, makeRequest, responseOf, testSite, type TestResponse } from '../../lib/testing.ts';
-import { GradingError, expectResponse } from '../../tools/grading/wire.ts';
+import { GradingError, describeReturned, expectResponse } from '../../tools/grading/wire.ts';
 import { subject } from '../../tools/grading/subject.ts';
 
 const { Timer } = await subject<typeof import('./timer.ts')>(import.meta.url, 'timer.ts');
@@ -57,8 +57,7 @@ describe('Timer', () => {
     testSite(root, { clock }).dispatch(makeRequest({ uri: '/timer/3' }));
     const result = results[0];
     if (result !== NOT_DONE_YET) {
-      const got = result instanceof Promise ? 'a Promise' : typeof result === 'string' ? `the string ${JSON.stringify(result.slice(0, 40))}` : String(result);
-      throw new GradingError(`For GET /timer/3, render_GET returned ${got}. It should return NOT_DONE_YET, which tells the Site ` +
+      throw new GradingError(`For GET /timer/3, render_GET returned ${describeReturned(result)}. It should return NOT_DONE_YET, which tells the Site ` +
         'that you will write the body and call request.finish() yourself, from the clock\'s callback; returning a Promise is lesson 11\'s way.');
     }
   });

@@ -6,7 +6,7 @@
 import { describe, it } from 'vitest';
 import type { Clock } from '../../lib/index.ts';
 import { FakeClock, makeRequest, responseOf, testSite, type TestResponse } from '../../lib/testing.ts';
-import { GradingError, expectResponse } from '../../tools/grading/wire.ts';
+import { GradingError, describeReturned, expectResponse } from '../../tools/grading/wire.ts';
 import { subject } from '../../tools/grading/subject.ts';
 
 const { Dashboard } = await subject<typeof import('./dashboard.ts')>(import.meta.url, 'dashboard.ts');
@@ -77,8 +77,7 @@ describe('Dashboard', () => {
   it('returns a Promise from render_GET, not NOT_DONE_YET', () => {
     const result: unknown = new Dashboard(sources(new FakeClock())).render_GET(makeRequest({ uri: '/' }));
     if (!(result instanceof Promise)) {
-      const got = typeof result === 'symbol' ? result.toString() : typeof result === 'string' ? `the string ${JSON.stringify(result.slice(0, 40))}` : String(result);
-      throw new GradingError(`render_GET returned ${got}. It should return a Promise of the page (an async render_GET does), ` +
+      throw new GradingError(`render_GET returned ${describeReturned(result)}. It should return a Promise of the page (an async render_GET does), ` +
         'so that the Site sends what it resolves to and answers 500 when it rejects; writing the page yourself after NOT_DONE_YET is lesson 10\'s way.');
     }
   });

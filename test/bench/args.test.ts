@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, parseArgs } from '../../bench/args.ts';
+import { DEFAULTS, parseArgs, USAGE } from '../../bench/args.ts';
+import { SCENARIOS } from '../../bench/scenarios.ts';
 
 const known = ['hello', 'static', 'static-1k', 'sessions'];
 
@@ -40,5 +41,12 @@ describe('parseArgs', () => {
 
   it('accepts only the load generators it knows', () => {
     expect(() => parseArgs(['--loadgen', 'ab'], known)).toThrow(/--loadgen must be wrk or autocannon/);
+  });
+});
+
+describe('USAGE', () => {
+  it('names every scenario, in the order a full run measures them', () => {
+    const listed = /^Scenarios: (.*) \(default: all\)\.$/m.exec(USAGE)?.[1]?.split(', ');
+    expect(listed).toEqual(SCENARIOS.map((s) => s.id));
   });
 });

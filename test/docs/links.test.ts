@@ -20,7 +20,7 @@ function markdownFiles(): string[] {
 }
 
 /** `[text](href)` targets outside code, with their line numbers. */
-export function linksOf(markdown: string): Array<{ href: string; line: number }> {
+function linksOf(markdown: string): Array<{ href: string; line: number }> {
   const links: Array<{ href: string; line: number }> = [];
   let fence: string | undefined;
   markdown.split('\n').forEach((line, i) => {
@@ -36,7 +36,7 @@ export function linksOf(markdown: string): Array<{ href: string; line: number }>
 }
 
 /** A heading's anchor: lower case, punctuation dropped, spaces to dashes. */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading.replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').trim().toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 }

@@ -22,6 +22,11 @@ describe('renderForTerminal', () => {
     ].join('\n'));
   });
 
+  it('keeps a shorter fence inside a longer one as code, and closes only on the opening fence', () => {
+    expect(renderForTerminal(['````md', '```ts', 'x', '```', '````', 'after'].join('\n'), false)).toBe(
+      ['    md', '    ```ts', '    x', '    ```', 'after', ''].join('\n'));
+  });
+
   it('with colour: keywords, strings, numbers and comments each in their own style', () => {
     const tag = (format: string | string[], text: string) => `<${String(format)}>${text}</>`;
     expect(highlight("const s = 'a'; // c", 'ts', tag)).toBe("<magenta>const</> s = <green>'a'</>; <dim>// c</>");

@@ -112,16 +112,17 @@ describe('weaveProblems', () => {
     writeFileSync(join(root, path), text);
   };
 
-  it('lists stale lessons, unshown and unbalanced lib regions, and excuses only what is listed', () => {
+  it('lists stale lessons, unshown and unbalanced lib regions, and excuses only what is listed and still unshown', () => {
     write('lib/thing.ts', LIB);
     write('lib/loose.ts', '// #region loose-open\nx\n');
     write('lessons/01-x/README.md', '<<< ../../lib/thing.ts#thing-run{ts}\n');
     write('docs/guide/things.md', '<<< @/lib/thing.ts#thing-run{ts}\n');
-    expect(weaveProblems(root, new Set(['lib/thing.ts#thing-inner', 'lib/gone.ts#gone']))).toEqual([
+    expect(weaveProblems(root, new Set(['lib/thing.ts#thing-inner', 'lib/thing.ts#thing-run', 'lib/gone.ts#gone']))).toEqual([
       'lessons/01-x/README.md: stale, run npm run weave',
       'docs/guide/things.md: stale, run npm run weave',
       'lib/loose.ts: loose-open: a #region without its #endregion, or the reverse',
       'lib/loose.ts#loose-open: no lesson or guide shows this region; show it, or remove the markers',
+      'lib/thing.ts#thing-run: listed as not yet shown, but a page shows it; take it off the list',
       'lib/gone.ts#gone: listed as not yet shown, but lib/ has no such region',
     ]);
   });

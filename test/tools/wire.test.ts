@@ -1,8 +1,9 @@
 /** The transcripts of graded tests (tools/grading/wire.ts): long bodies are shown with their middle left out. */
 import { describe, expect, it } from 'vitest';
-import { Resource, type Request } from '../../lib/index.ts';
+import { NOT_DONE_YET, Resource, type Request } from '../../lib/index.ts';
 import { request } from '../../lib/testing.ts';
-import { GradingError, clip, expectResponse, transcript } from '../../tools/grading/wire.ts';
+import { formatTrace } from '../../lib/trace.ts';
+import { GradingError, clip, describeReturned, expectResponse, transcript, walkAsTraced } from '../../tools/grading/wire.ts';
 
 describe('clip', () => {
   it('leaves a short body as it is', () => {
@@ -63,5 +64,27 @@ describe('expectResponse and the reason phrase', () => {
     expect(check).toThrow('  < HTTP/1.1 410 Gone for good');
     expect(check).toThrow('✗ expected reason phrase "Gone", got "Gone for good"');
     expect(check).not.toThrow('expected status');
+  });
+});
+
+describe('walkAsTraced', () => {
+  it('names the lesson whose --trace prints the walk, and indents the walk under it', async () => {
+    const root = new Resource();
+    root.putChild('page', new (class extends Resource { override isLeaf = true; render_GET() { return 'hi'; } })());
+    const trace = (await request(root, { uri: '/page' })).trace ?? [];
+    const lines = walkAsTraced(trace, '03').split('\n');
+    expect(lines[0]).toBe('the walk, as npm run lesson 03 -- --trace prints it:');
+    expect(lines.slice(1)).toEqual(formatTrace(trace).split('\n').map((line) => `    ${line}`));
+    expect(lines.length).toBeGreaterThan(1);
+  });
+});
+
+describe('describeReturned', () => {
+  it('names a Promise, quotes the start of a string, and prints a symbol or anything else as it is', () => {
+    expect(describeReturned(Promise.resolve('page'))).toBe('a Promise');
+    expect(describeReturned(`<html>${'x'.repeat(100)}`)).toBe(`the string ${JSON.stringify(`<html>${'x'.repeat(34)}`)}`);
+    expect(describeReturned(NOT_DONE_YET)).toBe(String(NOT_DONE_YET));
+    expect(describeReturned(NOT_DONE_YET)).toMatch(/^Symbol\(/);
+    expect(describeReturned(undefined)).toBe('undefined');
   });
 });

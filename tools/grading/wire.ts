@@ -81,6 +81,24 @@ export function transcript(response: TestResponse, problems: readonly string[], 
   ].join('\n');
 }
 
+/**
+ * A problem line that shows the walk as `npm run lesson NN -- --trace` prints it, for a
+ * grader that checks how a page was found (a leaf, putChild or getChild), not only what it said.
+ */
+export function walkAsTraced(trace: readonly TraceEvent[], lesson: string): string {
+  return `the walk, as npm run lesson ${lesson} -- --trace prints it:\n${indent(formatTrace(trace))}`;
+}
+
+/**
+ * What a render method returned, in a few words, for a grader that checks its kind:
+ * `a Promise`, `the string "<html>…"` (its first 40 characters), `Symbol(NOT_DONE_YET)`.
+ */
+export function describeReturned(value: unknown): string {
+  if (value instanceof Promise) return 'a Promise';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  return String(value);
+}
+
 /** For a 404, the walk through the resource tree, which shows where it stopped and why. */
 function walkUnder404(response: TestResponse): string[] {
   if (response.code !== 404 || response.trace === undefined) return [];

@@ -36,7 +36,7 @@ export function renderForTerminal(markdown: string, color: boolean): string {
   for (const line of body.replace(/^\s*\n/, '').split('\n')) {
     const opens = /^(```+|~~~+)\s*([\w-]*)/.exec(line);
     if (fence !== undefined) {
-      if (opens !== null && line.trim() === fence.split(' ')[0]) {
+      if (opens !== null && line.trim() === fence) {
         fence = undefined;
         continue;
       }

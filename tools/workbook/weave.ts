@@ -297,7 +297,8 @@ function filesUnder(dir: string): string[] {
 /**
  * Everything `npm run weave -- --check` and the test report, one line each: woven blocks
  * that are stale, includes that cannot be woven, regions in `lib/` that do not balance,
- * and `lib/` regions no page shows that `notYetShown` does not excuse (nor lists any more).
+ * `lib/` regions no page shows that `notYetShown` does not excuse, and entries of
+ * `notYetShown` that a page shows or whose region is gone.
  */
 export function weaveProblems(root: string, notYetShown: ReadonlySet<string>): string[] {
   const lessons = weaveLessons(root);
@@ -314,7 +315,8 @@ export function weaveProblems(root: string, notYetShown: ReadonlySet<string>): s
     if (!notYetShown.has(region)) problems.push(`${region}: no lesson or guide shows this region; show it, or remove the markers`);
   }
   for (const region of notYetShown) {
-    if (!regions.has(region) && !uses.has(region)) problems.push(`${region}: listed as not yet shown, but lib/ has no such region`);
+    if (uses.has(region)) problems.push(`${region}: listed as not yet shown, but a page shows it; take it off the list`);
+    else if (!regions.has(region)) problems.push(`${region}: listed as not yet shown, but lib/ has no such region`);
   }
   return problems;
 }
