@@ -14,6 +14,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listLessons } from '../../tools/workbook/catalog.ts';
 import { parseFrontMatter } from '../../tools/workbook/front-matter.ts';
+import { wovenIncludes } from '../../tools/workbook/weave.ts';
 
 /** The repository root, which is also the VitePress `srcDir`. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -169,13 +170,11 @@ export function listSourcePages(root: string): SourcePage[] {
  */
 export function libIncludesOf(markdown: string, lessonDir: string, root: string): LibInclude[] {
   const byFile = new Map<string, string[]>();
-  const include = /^\s*(?:<<<\s+|<!-- weave: )(\S+?)(?:#([\w-]+))?(?:\{[^}]*\})?(?:\s|$)/gm;
-  for (const match of markdown.matchAll(include)) {
-    const target = match[1]!;
-    const file = target.startsWith('@/') ? target.slice(2) : toPosix(relative(root, resolve(lessonDir, target)));
+  for (const { path, region } of wovenIncludes(markdown)) {
+    const file = path.startsWith('@/') ? path.slice(2) : toPosix(relative(root, resolve(lessonDir, path)));
     if (!file.startsWith('lib/')) continue;
     const regions = byFile.get(file) ?? [];
-    if (match[2] !== undefined && !regions.includes(match[2])) regions.push(match[2]);
+    if (region !== undefined && !regions.includes(region)) regions.push(region);
     byFile.set(file, regions);
   }
   return [...byFile].map(([file, regions]) => ({ file, regions }));
