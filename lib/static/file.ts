@@ -343,7 +343,7 @@ export class File extends Resource {
       // (one may be made later), so caches are told on every answer, as sirv does.
       request.setHeader('vary', 'Accept-Encoding');
       const sibling = findPrecompressed(this.path, request.requestHeaders.getRawHeaders('accept-encoding')?.join(','));
-      if (sibling !== null) return this.#sibling(sibling.path).render(request);
+      if (sibling !== null) return this.#sibling(sibling.path, sibling.stat).render(request);
     }
     request.setHeader('accept-ranges', 'bytes');
     const cache = this.cache;
@@ -361,9 +361,13 @@ export class File extends Resource {
   }
   // #endregion static-render
 
-  /** The File that sends `path`, a precompressed sibling of this one: its type is this one's, its coding the suffix's. */
-  #sibling(path: string): File {
+  /**
+   * The File that sends `path`, a precompressed sibling of this one: its type is this
+   * one's, its coding the suffix's. `stat` is the one that found it, used instead of another.
+   */
+  #sibling(path: string, stat: Stats): File {
     const sibling = this.createSimilarFile(path);
+    sibling.#stat = stat;
     sibling.precompressed = false;
     sibling.contentEncodings = withSiblingEncodings(this.contentEncodings);
     return sibling;
