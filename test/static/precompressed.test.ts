@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrotliEncoderFactory, GzipEncoderFactory } from '../../lib/encoding/encoders.ts';
@@ -8,30 +5,30 @@ import { EncodingResourceWrapper } from '../../lib/encoding/wrapper.ts';
 import { File } from '../../lib/static/file.ts';
 import { findPrecompressed } from '../../lib/static/precompressed.ts';
 import { request, type RequestOptions } from '../../lib/testing.ts';
+import { makeTree } from '../support/temp-tree.ts';
 
 // Each sibling holds bytes unlike the others (the CSS compressed, plus a marker in the
 // identity), so a test can tell which file was sent without decoding guesswork.
 const CSS = 'body { color: #333; margin: 0 auto; max-width: 40em; }\n'.repeat(400);
-const dir = mkdtempSync(join(tmpdir(), 'loom-precompressed-'));
-writeFileSync(join(dir, 'both.css'), CSS);
-writeFileSync(join(dir, 'both.css.br'), brotliCompressSync(CSS));
-writeFileSync(join(dir, 'both.css.gz'), gzipSync(CSS));
-writeFileSync(join(dir, 'gz-only.js'), CSS);
-writeFileSync(join(dir, 'gz-only.js.gz'), gzipSync(CSS));
-writeFileSync(join(dir, 'plain.txt'), CSS);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tree = makeTree({
+  'both.css': CSS, 'both.css.br': brotliCompressSync(CSS), 'both.css.gz': gzipSync(CSS),
+  'gz-only.js': CSS, 'gz-only.js.gz': gzipSync(CSS),
+  'plain.txt': CSS,
+}, 'loom-precompressed-');
+const dir = tree.root;
+afterAll(() => tree.remove());
 
 const folder = () => new File(dir, { precompressed: true });
 const get = (uri: string, options: RequestOptions = {}) => request(folder(), { uri, ...options });
 
 describe('findPrecompressed', () => {
   it('picks the sibling the client prefers among those that exist', () => {
-    expect(findPrecompressed(join(dir, 'both.css'), 'gzip, br')?.coding).toBe('br');
-    expect(findPrecompressed(join(dir, 'both.css'), 'gzip;q=1, br;q=0.5')?.coding).toBe('gzip');
-    expect(findPrecompressed(join(dir, 'gz-only.js'), 'br, gzip')?.coding).toBe('gzip');
-    expect(findPrecompressed(join(dir, 'gz-only.js'), 'br')).toBeNull();
-    expect(findPrecompressed(join(dir, 'both.css'), 'gzip;q=0, br;q=0')).toBeNull();
-    expect(findPrecompressed(join(dir, 'both.css'), undefined)).toBeNull();
+    expect(findPrecompressed(tree.path('both.css'), 'gzip, br')?.coding).toBe('br');
+    expect(findPrecompressed(tree.path('both.css'), 'gzip;q=1, br;q=0.5')?.coding).toBe('gzip');
+    expect(findPrecompressed(tree.path('gz-only.js'), 'br, gzip')?.coding).toBe('gzip');
+    expect(findPrecompressed(tree.path('gz-only.js'), 'br')).toBeNull();
+    expect(findPrecompressed(tree.path('both.css'), 'gzip;q=0, br;q=0')).toBeNull();
+    expect(findPrecompressed(tree.path('both.css'), undefined)).toBeNull();
   });
 });
 
