@@ -198,25 +198,34 @@ export class File extends Resource {
    * all get `childNotFound`.
    */
   override getChild(name: string, request: Request): IResource {
-    if (name === '') return this.#indexOrListing();
+    if (name === '') return this.#indexOrListing(request);
     if (!isSafeName(name) || (this.hideDotfiles && isDotfile(name))) return this.childNotFound;
     if (name === '.') return this.#self();
-    const found = this.#find(name) ?? this.#findWithIgnoredExt(name);
+    const found = this.#find(name);
     if (found !== null) return this.#childFor(found);
-    // A miss is what starts a directory watch: its watchers stop with the Site.
-    if (this.directories !== null) request.site?.[kCloseWithOwner]?.(this.directories);
-    return this.childNotFound;
+    this.#closeWithSite(request); // the miss may have started a directory watch
+    const withExt = this.#findWithIgnoredExt(name);
+    return withExt === null ? this.childNotFound : this.#childFor(withExt);
   }
   // #endregion static-get-child
 
-  #indexOrListing(): IResource {
+  #indexOrListing(request: Request): IResource {
     const stat = this.#stat ?? statOrNull(this.path);
     if (stat === null || !stat.isDirectory()) return this.childNotFound;
     for (const index of this.indexNames) {
       const found = this.#find(index);
       if (found !== null) return this.#childFor(found);
+      this.#closeWithSite(request);
     }
     return this.directoryListing();
+  }
+
+  /**
+   * A miss is what starts a directory watch (a missing name, a missing index): have the
+   * Site stop its watchers when it closes. Only misses pay for this call.
+   */
+  #closeWithSite(request: Request): void {
+    if (this.directories !== null) request.site?.[kCloseWithOwner]?.(this.directories);
   }
 
   // #region static-find

@@ -191,4 +191,15 @@ describe('File with a DirectoryCache', () => {
     await site.close();
     expect(cache.size).toBe(0);
   });
+
+  it('has its watchers stopped when the Site closes, when they began with a missing index or a name found with an ignored extension', async () => {
+    for (const uri of ['/', '/a']) {
+      const { cache } = watchedCache();
+      const site = testSite(new File(tree.root, { directories: cache, ignoredExts: ['.txt'] }));
+      expect((await request(site, { uri })).code, uri).toBe(200);
+      expect(cache.size, uri).toBe(1);
+      await site.close();
+      expect(cache.size, uri).toBe(0);
+    }
+  });
 });
