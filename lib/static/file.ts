@@ -351,7 +351,7 @@ export class File extends Resource {
       // Which file is sent depends on Accept-Encoding whether or not a sibling exists now
       // (one may be made later), so caches are told on every answer, as sirv does.
       request.setHeader('vary', 'Accept-Encoding');
-      const sibling = findPrecompressed(this.path, request.requestHeaders.getRawHeaders('accept-encoding')?.join(','));
+      const sibling = findPrecompressed(this.path, request.requestHeaders.getRawHeaders('accept-encoding')?.join(','), this.followSymlinks);
       if (sibling !== null) return this.#sibling(sibling.path, sibling.stat).render(request);
     }
     request.setHeader('accept-ranges', 'bytes');

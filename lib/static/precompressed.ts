@@ -17,7 +17,7 @@
  * Tests: `test/static/precompressed.test.ts`.
  */
 
-import { statSync, type Stats } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { chooseEncoding } from '../encoding/negotiation.ts';
 
 /** The codings a sibling may carry, the server's preference first, with the suffix that names each. */
@@ -42,13 +42,15 @@ export function withSiblingEncodings(encodings: ReadonlyMap<string, string>): Re
  * The sibling of `path` to send a client whose `Accept-Encoding` is `accept`: the coding
  * it prefers among the siblings that exist as regular files, with the `stat` that found
  * it, or null for the original. At most one `stat` per coding the client accepts.
+ * Unless `followSymlinks`, a sibling that is a symlink is passed over, as if absent:
+ * it could lead out of the served folder, which `File` checks only for the names it walks.
  */
-export function findPrecompressed(path: string, accept: string | undefined): { readonly path: string; readonly coding: string; readonly stat: Stats } | null {
+export function findPrecompressed(path: string, accept: string | undefined, followSymlinks = false): { readonly path: string; readonly coding: string; readonly stat: Stats } | null {
   if (accept === undefined) return null;
   let offered = [...PRECOMPRESSED_SUFFIXES.keys()];
   for (let coding = chooseEncoding(accept, offered); coding !== null; coding = chooseEncoding(accept, offered)) {
     const sibling = path + PRECOMPRESSED_SUFFIXES.get(coding)!;
-    const stat = statSync(sibling, { throwIfNoEntry: false });
+    const stat = (followSymlinks ? statSync : lstatSync)(sibling, { throwIfNoEntry: false });
     if (stat?.isFile() === true) return { path: sibling, coding, stat };
     offered = offered.filter((name) => name !== coding);
   }

@@ -1,4 +1,4 @@
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrotliEncoderFactory, GzipEncoderFactory } from '../../lib/encoding/encoders.ts';
 import { EncodingResourceWrapper } from '../../lib/encoding/wrapper.ts';
@@ -10,13 +10,19 @@ import { makeTree } from '../support/temp-tree.ts';
 // Each sibling holds bytes unlike the others (the CSS compressed, plus a marker in the
 // identity), so a test can tell which file was sent without decoding guesswork.
 const CSS = 'body { color: #333; margin: 0 auto; max-width: 40em; }\n'.repeat(400);
+// A file outside the served folder, which a sibling that is a symlink points at.
+const outside = makeTree({ 'secret.gz': gzipSync('secret') }, 'loom-precompressed-outside-');
 const tree = makeTree({
   'both.css': CSS, 'both.css.br': brotliCompressSync(CSS), 'both.css.gz': gzipSync(CSS),
   'gz-only.js': CSS, 'gz-only.js.gz': gzipSync(CSS),
   'plain.txt': CSS,
+  'linked.css': CSS, 'linked.css.gz': { symlink: outside.path('secret.gz') },
 }, 'loom-precompressed-');
 const dir = tree.root;
-afterAll(() => tree.remove());
+afterAll(() => {
+  tree.remove();
+  outside.remove();
+});
 
 const folder = () => new File(dir, { precompressed: true });
 const get = (uri: string, options: RequestOptions = {}) => request(folder(), { uri, ...options });
@@ -82,6 +88,15 @@ describe('File with precompressed: true', () => {
     expect(noSibling.headers.getRawHeaders('vary')).toEqual(['Accept-Encoding']);
     const off = await request(new File(dir), { uri: '/both.css' });
     expect(off.headers.getRawHeaders('vary')).toBeUndefined();
+  });
+
+  it('sends the original when the sibling is a symlink, which could lead out of the folder, unless followSymlinks is set', async () => {
+    const r = await get('/linked.css', { headers: { 'accept-encoding': 'gzip' } });
+    expect(r.headers.getLast('content-encoding')).toBeUndefined();
+    expect(r.text).toBe(CSS);
+    const following = await request(new File(dir, { precompressed: true, followSymlinks: true }), { uri: '/linked.css', headers: { 'accept-encoding': 'gzip' } });
+    expect(following.headers.getLast('content-encoding')).toBe('gzip');
+    expect(gunzipSync(following.body).toString()).toBe('secret');
   });
 
   it('is off unless asked for: a File sends the original', async () => {
