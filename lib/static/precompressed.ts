@@ -21,7 +21,7 @@ import { lstatSync, statSync, type Stats } from 'node:fs';
 import { chooseEncoding } from '../encoding/negotiation.ts';
 
 /** The codings a sibling may carry, the server's preference first, with the suffix that names each. */
-export const PRECOMPRESSED_SUFFIXES: ReadonlyMap<string, string> = new Map([['br', '.br'], ['gzip', '.gz']]);
+const PRECOMPRESSED_SUFFIXES: ReadonlyMap<string, string> = new Map([['br', '.br'], ['gzip', '.gz']]);
 
 // Each File table's sibling table, made once: siblings are sent per request.
 const siblingEncodings = new WeakMap<ReadonlyMap<string, string>, ReadonlyMap<string, string>>();
