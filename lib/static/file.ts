@@ -115,8 +115,8 @@ export interface FileOptions {
   cache?: FileCache | null;
   /**
    * Names of directories already read, so a miss in one costs no system call; `null`
-   * asks the file system every time. @default a new DirectoryCache on Linux (where names
-   * are case-sensitive and inotify is reliable), else `null`
+   * asks the file system every time. @default one DirectoryCache shared by every File on
+   * Linux (where names are case-sensitive and inotify is reliable), else `null`
    */
   directories?: DirectoryCache | null;
 }
@@ -601,8 +601,13 @@ function joinName(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
+// One for every File not given its own: a directory's names are the same whichever File
+// asks, and a File made per request (UserDirectory's) would otherwise start a watch per miss.
+let sharedDirectories: DirectoryCache | null | undefined;
+
 function defaultDirectoryCache(): DirectoryCache | null {
-  return process.platform === 'linux' ? new DirectoryCache() : null;
+  if (sharedDirectories === undefined) sharedDirectories = process.platform === 'linux' ? new DirectoryCache() : null;
+  return sharedDirectories;
 }
 
 function statOrNull(path: string): Stats | null {

@@ -165,6 +165,12 @@ describe('File with a DirectoryCache', () => {
     expect(cache.has(tree.path('sub'))).toBe(true);
   });
 
+  it('is one cache for every File not given its own, so a File made per request starts no watch of its own', () => {
+    const first = new File(tree.root).directories;
+    expect(new File(tree.path('sub')).directories).toBe(first);
+    expect(first === null).toBe(process.platform !== 'linux');
+  });
+
   it('looks up every name with directories: null', async () => {
     const root = new File(tree.root, { directories: null });
     expect((await request(root, { uri: '/missing.txt' })).code).toBe(404);
