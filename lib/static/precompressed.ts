@@ -18,7 +18,7 @@
  */
 
 import { lstatSync, statSync, type Stats } from 'node:fs';
-import { chooseEncoding } from '../encoding/negotiation.ts';
+import { chooseAccepted, parseAcceptEncoding } from '../encoding/negotiation.ts';
 
 /** The codings a sibling may carry, the server's preference first, with the suffix that names each. */
 const PRECOMPRESSED_SUFFIXES: ReadonlyMap<string, string> = new Map([['br', '.br'], ['gzip', '.gz']]);
@@ -47,8 +47,9 @@ export function withSiblingEncodings(encodings: ReadonlyMap<string, string>): Re
  */
 export function findPrecompressed(path: string, accept: string | undefined, followSymlinks = false): { readonly path: string; readonly coding: string; readonly stat: Stats } | null {
   if (accept === undefined) return null;
+  const accepted = parseAcceptEncoding(accept);
   let offered = [...PRECOMPRESSED_SUFFIXES.keys()];
-  for (let coding = chooseEncoding(accept, offered); coding !== null; coding = chooseEncoding(accept, offered)) {
+  for (let coding = chooseAccepted(accepted, offered); coding !== null; coding = chooseAccepted(accepted, offered)) {
     const sibling = path + PRECOMPRESSED_SUFFIXES.get(coding)!;
     const stat = (followSymlinks ? statSync : lstatSync)(sibling, { throwIfNoEntry: false });
     if (stat?.isFile() === true) return { path: sibling, coding, stat };
