@@ -5,9 +5,6 @@
  * so each one states the behaviour Twisted intends (on Python 3 Twisted's rules never
  * match: see the module comment).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLoomError } from '../lib/errors.ts';
 import { Resource, getChildForRequest } from '../lib/resource.ts';
@@ -15,6 +12,7 @@ import type { Request } from '../lib/request.ts';
 import { RewriterResource, alias, setPathFromSegments, tildeToUsers, type RewriteRule } from '../lib/rewrite.ts';
 import { makeRequest, request, testSite } from '../lib/testing.ts';
 import { File } from '../lib/static/index.ts';
+import { makeTree } from './support/temp-tree.ts';
 
 /** Answers with what the walk left on the request, as JSON. A leaf unless told otherwise. */
 class Echo extends Resource {
@@ -318,12 +316,9 @@ describe('RewriterResource', () => {
 
 describe('tildeToUsers in front of File, security', () => {
   // A served folder with users/alice/cv.txt inside it, and secret.txt one level above it.
-  const top = mkdtempSync(join(tmpdir(), 'loom-rewrite-'));
-  const served = join(top, 'site');
-  mkdirSync(join(served, 'users', 'alice'), { recursive: true });
-  writeFileSync(join(served, 'users', 'alice', 'cv.txt'), 'alice cv');
-  writeFileSync(join(top, 'secret.txt'), 'secret');
-  afterAll(() => rmSync(top, { recursive: true, force: true }));
+  const top = makeTree({ site: { users: { alice: { 'cv.txt': 'alice cv' } } }, 'secret.txt': 'secret' }, 'loom-rewrite-');
+  const served = top.path('site');
+  afterAll(() => top.remove());
 
   it('serves /~alice/cv.txt from users/alice/cv.txt', async () => {
     const response = await request(testSite(new RewriterResource(new File(served), tildeToUsers)), { uri: '/~alice/cv.txt' });

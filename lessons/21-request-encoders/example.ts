@@ -4,7 +4,8 @@
  *
  * `/` is a long page that compresses well; `/slow` writes three paragraphs a second
  * apart, each reaching the browser as it is written, compressed; `/plain` is the same
- * long page outside the wrapper, for comparison (`curl -sI -H 'Accept-Encoding: gzip'`).
+ * long page marked `Cache-Control: no-transform`, which the wrapper leaves alone, for
+ * comparison (`curl -sI -H 'Accept-Encoding: gzip'`).
  */
 import {
   BrotliEncoderFactory, EncodingResourceWrapper, GzipEncoderFactory, NOT_DONE_YET, Resource, Site,

@@ -3,12 +3,13 @@
  * `loom web --compress`: the served root, wrapped so its responses are compressed for
  * clients that accept it, with Brotli first and gzip second.
  *
- * Twisted counterpart: `twistd web --gzip`'s `EncodingResourceWrapper(root,
- * [GzipEncoderFactory()])` in `twisted.web.tap`. Loom differs: it offers Brotli too, and
- * the wrapper reaches the whole tree, not just the root page (lib/encoding/wrapper.ts),
- * and a served folder's precompressed `name.br` / `name.gz` files are used (lib/static/precompressed.ts).
- * Off by default, as in twistd: compressing secrets beside text an attacker chooses
- * leaks them over TLS (BREACH, lesson 21), so it is a choice to make, not a default.
+ * Twisted counterpart: none in `twistd web` (`twisted.web.tap` has no compression
+ * option); in code, `EncodingResourceWrapper(root, [GzipEncoderFactory()])`. Loom differs:
+ * it offers Brotli too, the wrapper reaches the whole tree, not just the root page
+ * (lib/encoding/wrapper.ts), and a served folder's precompressed `name.br` / `name.gz`
+ * files are used (lib/static/precompressed.ts).
+ * Off by default: compressing secrets beside text an attacker chooses leaks them over
+ * TLS (BREACH, lesson 21), so it is a choice to make, not a default.
  * Tests: `test/app/compress.test.ts`.
  */
 

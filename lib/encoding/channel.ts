@@ -199,14 +199,15 @@ function hasToken(value: string | undefined, token: string): boolean {
 
 /** Add `Accept-Encoding` to `Vary` unless it is there already (or `Vary: *` covers it). RFC 9110 §12.5.5. */
 function addVary(headers: string[]): void {
+  let first = -1;
   for (let i = 0; i + 1 < headers.length; i += 2) {
     if (headers[i]!.toLowerCase() !== 'vary') continue;
     const names = headers[i + 1]!.toLowerCase().split(',').map((part) => part.trim());
     if (names.includes('*') || names.includes('accept-encoding')) return;
+    if (first < 0) first = i;
   }
-  const at = headers.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === 'vary');
-  if (at < 0) headers.push('Vary', 'Accept-Encoding');
-  else headers[at + 1] = `${headers[at + 1]!}, Accept-Encoding`;
+  if (first < 0) headers.push('Vary', 'Accept-Encoding');
+  else headers[first + 1] = `${headers[first + 1]!}, Accept-Encoding`;
 }
 
 /** A strong ETag names the identity's bytes; the encoded ones get the weak form (RFC 9110 §8.8.3). */

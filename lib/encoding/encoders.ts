@@ -71,11 +71,9 @@ export class BrotliEncoderFactory implements RequestEncoderFactory {
   readonly flushKind = constants.BROTLI_OPERATION_FLUSH;
   /** The quality, 0 (fastest) to 11 (smallest, and very slow). @default 4 */
   readonly quality: number;
-  readonly #quality: number;
 
   constructor(options: { quality?: number } = {}) {
     this.quality = inRange(options.quality, DEFAULT_BROTLI_QUALITY, 0, 11, 'quality');
-    this.#quality = this.quality;
   }
 
   encodeWhole(body: Uint8Array): Buffer {
@@ -88,7 +86,7 @@ export class BrotliEncoderFactory implements RequestEncoderFactory {
 
   // The size hint lets Brotli pick a window no bigger than the body needs.
   #brotliOptions(size: number): BrotliOptions {
-    const params: Record<number, number> = { [constants.BROTLI_PARAM_QUALITY]: this.#quality };
+    const params: Record<number, number> = { [constants.BROTLI_PARAM_QUALITY]: this.quality };
     if (size > 0) params[constants.BROTLI_PARAM_SIZE_HINT] = size;
     return { params };
   }

@@ -30,8 +30,11 @@ export interface AcceptedCoding {
  * to the server's order; a coding the client weighs below an explicit `identity` loses.
  */
 export function chooseEncoding(header: string | undefined, offered: readonly string[]): string | null {
-  if (header === undefined) return null;
-  const accepted = parseAcceptEncoding(header);
+  return header === undefined ? null : chooseAccepted(parseAcceptEncoding(header), offered);
+}
+
+/** {@link chooseEncoding} for a header already parsed, for a caller that chooses more than once. */
+export function chooseAccepted(accepted: readonly AcceptedCoding[], offered: readonly string[]): string | null {
   let best: string | null = null;
   let bestQ = 0;
   for (const name of offered) {

@@ -12,7 +12,7 @@
  * Twisted counterpart: `twisted.web.resource.EncodingResourceWrapper`. Loom differs: the
  * children traversal finds under the wrapper are wrapped too, so wrapping a tree's root
  * compresses the whole tree (Twisted's wrapper hands back its resource's children bare,
- * so `twistd web --compress` compresses the root page and nothing under it).
+ * so wrapping a site's root compresses the root page and nothing under it).
  * Tests: `test/encoding/wrapper.test.ts`; lesson 21 teaches it.
  */
 

@@ -86,8 +86,8 @@ export class DirectoryCache {
 
   /**
    * A lookup in `directory` found nothing: read its names and watch it, so the next miss
-   * there is answered from memory. Only misses start a watch, so a tree served without
-   * 404s is never read or watched.
+   * there is answered from memory. Only misses start a watch (a 404, or an index name
+   * tried and not there), so a tree whose every name and index is found is never read or watched.
    */
   missed(directory: string): void {
     if (!this.#entries.has(directory)) this.#read(directory);

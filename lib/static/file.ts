@@ -115,8 +115,8 @@ export interface FileOptions {
   cache?: FileCache | null;
   /**
    * Names of directories already read, so a miss in one costs no system call; `null`
-   * asks the file system every time. @default a new DirectoryCache on Linux (where names
-   * are case-sensitive and inotify is reliable), else `null`
+   * asks the file system every time. @default one DirectoryCache shared by every File on
+   * Linux (where names are case-sensitive and inotify is reliable), else `null`
    */
   directories?: DirectoryCache | null;
 }
@@ -198,25 +198,34 @@ export class File extends Resource {
    * all get `childNotFound`.
    */
   override getChild(name: string, request: Request): IResource {
-    if (name === '') return this.#indexOrListing();
+    if (name === '') return this.#indexOrListing(request);
     if (!isSafeName(name) || (this.hideDotfiles && isDotfile(name))) return this.childNotFound;
     if (name === '.') return this.#self();
-    const found = this.#find(name) ?? this.#findWithIgnoredExt(name);
+    const found = this.#find(name);
     if (found !== null) return this.#childFor(found);
-    // A miss is what starts a directory watch: its watchers stop with the Site.
-    if (this.directories !== null) request.site?.[kCloseWithOwner]?.(this.directories);
-    return this.childNotFound;
+    this.#closeWithSite(request); // the miss may have started a directory watch
+    const withExt = this.#findWithIgnoredExt(name);
+    return withExt === null ? this.childNotFound : this.#childFor(withExt);
   }
   // #endregion static-get-child
 
-  #indexOrListing(): IResource {
+  #indexOrListing(request: Request): IResource {
     const stat = this.#stat ?? statOrNull(this.path);
     if (stat === null || !stat.isDirectory()) return this.childNotFound;
     for (const index of this.indexNames) {
       const found = this.#find(index);
       if (found !== null) return this.#childFor(found);
+      this.#closeWithSite(request);
     }
     return this.directoryListing();
+  }
+
+  /**
+   * A miss is what starts a directory watch (a missing name, a missing index): have the
+   * Site stop its watchers when it closes. Only misses pay for this call.
+   */
+  #closeWithSite(request: Request): void {
+    if (this.directories !== null) request.site?.[kCloseWithOwner]?.(this.directories);
   }
 
   // #region static-find
@@ -342,8 +351,8 @@ export class File extends Resource {
       // Which file is sent depends on Accept-Encoding whether or not a sibling exists now
       // (one may be made later), so caches are told on every answer, as sirv does.
       request.setHeader('vary', 'Accept-Encoding');
-      const sibling = findPrecompressed(this.path, request.requestHeaders.getRawHeaders('accept-encoding')?.join(','));
-      if (sibling !== null) return this.#sibling(sibling.path).render(request);
+      const sibling = findPrecompressed(this.path, request.requestHeaders.getRawHeaders('accept-encoding')?.join(','), this.followSymlinks);
+      if (sibling !== null) return this.#sibling(sibling.path, sibling.stat).render(request);
     }
     request.setHeader('accept-ranges', 'bytes');
     const cache = this.cache;
@@ -361,9 +370,13 @@ export class File extends Resource {
   }
   // #endregion static-render
 
-  /** The File that sends `path`, a precompressed sibling of this one: its type is this one's, its coding the suffix's. */
-  #sibling(path: string): File {
+  /**
+   * The File that sends `path`, a precompressed sibling of this one: its type is this
+   * one's, its coding the suffix's. `stat` is the one that found it, used instead of another.
+   */
+  #sibling(path: string, stat: Stats): File {
     const sibling = this.createSimilarFile(path);
+    sibling.#stat = stat;
     sibling.precompressed = false;
     sibling.contentEncodings = withSiblingEncodings(this.contentEncodings);
     return sibling;
@@ -588,8 +601,13 @@ function joinName(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
+// One for every File not given its own: a directory's names are the same whichever File
+// asks, and a File made per request (UserDirectory's) would otherwise start a watch per miss.
+let sharedDirectories: DirectoryCache | null | undefined;
+
 function defaultDirectoryCache(): DirectoryCache | null {
-  return process.platform === 'linux' ? new DirectoryCache() : null;
+  if (sharedDirectories === undefined) sharedDirectories = process.platform === 'linux' ? new DirectoryCache() : null;
+  return sharedDirectories;
 }
 
 function statOrNull(path: string): Stats | null {

@@ -17,30 +17,42 @@
  * Tests: `test/static/precompressed.test.ts`.
  */
 
-import { statSync } from 'node:fs';
-import { chooseEncoding } from '../encoding/negotiation.ts';
+import { lstatSync, statSync, type Stats } from 'node:fs';
+import { chooseAccepted, parseAcceptEncoding } from '../encoding/negotiation.ts';
 
 /** The codings a sibling may carry, the server's preference first, with the suffix that names each. */
-export const PRECOMPRESSED_SUFFIXES: ReadonlyMap<string, string> = new Map([['br', '.br'], ['gzip', '.gz']]);
+const PRECOMPRESSED_SUFFIXES: ReadonlyMap<string, string> = new Map([['br', '.br'], ['gzip', '.gz']]);
+
+// Each File table's sibling table, made once: siblings are sent per request.
+const siblingEncodings = new WeakMap<ReadonlyMap<string, string>, ReadonlyMap<string, string>>();
 
 /** The content encodings to read a sibling's name with: the File's, plus `.br`. */
 export function withSiblingEncodings(encodings: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
   if (encodings.has('.br')) return encodings;
-  return new Map([...encodings, ['.br', 'br']]);
+  let withBr = siblingEncodings.get(encodings);
+  if (withBr === undefined) {
+    withBr = new Map([...encodings, ['.br', 'br']]);
+    siblingEncodings.set(encodings, withBr);
+  }
+  return withBr;
 }
 
 // #region static-precompressed
 /**
  * The sibling of `path` to send a client whose `Accept-Encoding` is `accept`: the coding
- * it prefers among the siblings that exist as regular files, or null for the original.
- * At most one `stat` per coding the client accepts.
+ * it prefers among the siblings that exist as regular files, with the `stat` that found
+ * it, or null for the original. At most one `stat` per coding the client accepts.
+ * Unless `followSymlinks`, a sibling that is a symlink is passed over, as if absent:
+ * it could lead out of the served folder, which `File` checks only for the names it walks.
  */
-export function findPrecompressed(path: string, accept: string | undefined): { readonly path: string; readonly coding: string } | null {
+export function findPrecompressed(path: string, accept: string | undefined, followSymlinks = false): { readonly path: string; readonly coding: string; readonly stat: Stats } | null {
   if (accept === undefined) return null;
+  const accepted = parseAcceptEncoding(accept);
   let offered = [...PRECOMPRESSED_SUFFIXES.keys()];
-  for (let coding = chooseEncoding(accept, offered); coding !== null; coding = chooseEncoding(accept, offered)) {
+  for (let coding = chooseAccepted(accepted, offered); coding !== null; coding = chooseAccepted(accepted, offered)) {
     const sibling = path + PRECOMPRESSED_SUFFIXES.get(coding)!;
-    if (statSync(sibling, { throwIfNoEntry: false })?.isFile() === true) return { path: sibling, coding };
+    const stat = (followSymlinks ? statSync : lstatSync)(sibling, { throwIfNoEntry: false });
+    if (stat?.isFile() === true) return { path: sibling, coding, stat };
     offered = offered.filter((name) => name !== coding);
   }
   return null;

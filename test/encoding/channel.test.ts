@@ -1,6 +1,7 @@
 import { brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BrotliEncoderFactory, GzipEncoderFactory } from '../../lib/encoding/encoders.ts';
+import { WHOLE_BODY_LIMIT } from '../../lib/encoding/channel.ts';
 import { EncodingResourceWrapper } from '../../lib/encoding/wrapper.ts';
 import type { Request } from '../../lib/request.ts';
 import { NOT_DONE_YET, Resource } from '../../lib/resource.ts';
@@ -40,6 +41,21 @@ describe('EncodingChannel: what it encodes', () => {
     expect(r.headers.getLast('vary')).toBe('Accept-Encoding');
     expect(r.headers.getLast('etag')).toBe('W/"v1"');
     expect(gunzipSync(r.channel.body).toString()).toBe(BODY);
+  });
+
+  it('streams a whole body larger than WHOLE_BODY_LIMIT, so it sends no Content-Length', async () => {
+    const big = prose(WHOLE_BODY_LIMIT + 1);
+    class Big extends Resource {
+      override isLeaf = true;
+      render_GET(req: Request): string {
+        req.setHeader('content-type', 'text/plain');
+        return big;
+      }
+    }
+    const r = await get(new EncodingResourceWrapper(new Big(), [new GzipEncoderFactory()]), { headers: GZIP });
+    expect(r.headers.getLast('content-encoding')).toBe('gzip');
+    expect(r.headers.getLast('content-length')).toBeUndefined();
+    expect(gunzipSync(r.channel.body).toString()).toBe(big);
   });
 
   it('adds Accept-Encoding to a Vary the resource set, once', async () => {

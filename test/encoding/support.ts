@@ -15,7 +15,9 @@ export function ended(channel: MemoryChannel): Promise<void> {
   return new Promise((resolve) => channel.onClose(() => resolve()));
 }
 
+const LINE = 'All the world is a stage, and all the men and women merely players. ';
+
 /** Text that compresses well, `n` bytes of it. */
 export function prose(n: number): string {
-  return 'All the world is a stage, and all the men and women merely players. '.repeat(Math.ceil(n / 69)).slice(0, n);
+  return LINE.repeat(Math.ceil(n / LINE.length)).slice(0, n);
 }

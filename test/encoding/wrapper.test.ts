@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrotliEncoderFactory, GzipEncoderFactory } from '../../lib/encoding/encoders.ts';
@@ -13,6 +11,7 @@ import { File } from '../../lib/static/file.ts';
 import { Site } from '../../lib/site.ts';
 import { request, type RequestOptions } from '../../lib/testing.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { age, makeTree } from '../support/temp-tree.ts';
 import { decoded, ended, prose } from './support.ts';
 
 /** The page of Twisted's GzipEncoderTests: "Some data", under /foo. */
@@ -136,12 +135,11 @@ describe('EncodingResourceWrapper', () => {
 
 describe('EncodingResourceWrapper over a cached static File', () => {
   it('compresses each version of a file once per coding, and again after it changes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loom-encoded-cache-'));
+    const dir = makeTree({ 'site.css': prose(20_000) }, 'loom-encoded-cache-');
     try {
-      const path = join(dir, 'site.css');
-      writeFileSync(path, prose(20_000));
+      const path = dir.path('site.css');
       // An old modification time: the file cache does not keep a file modified a moment ago.
-      utimesSync(path, new Date(2020, 0, 1), new Date(2020, 0, 1));
+      age(path, 7200);
       let compressions = 0;
       class Counting extends GzipEncoderFactory {
         override encodeWhole(body: Uint8Array): Buffer {
@@ -149,17 +147,17 @@ describe('EncodingResourceWrapper over a cached static File', () => {
           return super.encodeWhole(body);
         }
       }
-      const tree = new EncodingResourceWrapper(new File(dir), [new Counting()]);
+      const tree = new EncodingResourceWrapper(new File(dir.root), [new Counting()]);
       const fetchCss = async () => decoded((await get(tree, { uri: '/site.css', headers: { 'accept-encoding': 'gzip' } })).channel).toString();
       for (let i = 0; i < 4; i++) expect(await fetchCss()).toBe(prose(20_000));
       expect(compressions).toBe(1);
       writeFileSync(path, prose(30_000));
-      utimesSync(path, new Date(2021, 0, 1), new Date(2021, 0, 1));
+      age(path, 3600);
       expect(await fetchCss()).toBe(prose(30_000));
       expect(await fetchCss()).toBe(prose(30_000));
       expect(compressions).toBe(2);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      dir.remove();
     }
   });
 });

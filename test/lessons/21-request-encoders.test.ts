@@ -3,14 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock, makeRequest, memoryLogger, request, type MemoryChannel } from '../../lib/testing.ts';
 import type { LessonExample } from '../../lessons/lesson.ts';
 import * as lesson from '../../lessons/21-request-encoders/example.ts';
+import { ended } from '../encoding/support.ts';
 import { within } from '../support/within.ts';
 
 const example: LessonExample = lesson;
 const { createSite, longPage } = lesson;
-
-function ended(channel: MemoryChannel): Promise<void> {
-  return new Promise((resolve) => channel.onClose(() => resolve()));
-}
 
 describe('lesson 21: request-encoders', () => {
   it('says, for every request it suggests, what the answer contains (test/lessons.test.ts sends them)', () => {

@@ -165,6 +165,12 @@ describe('File with a DirectoryCache', () => {
     expect(cache.has(tree.path('sub'))).toBe(true);
   });
 
+  it('is one cache for every File not given its own, so a File made per request starts no watch of its own', () => {
+    const first = new File(tree.root).directories;
+    expect(new File(tree.path('sub')).directories).toBe(first);
+    expect(first === null).toBe(process.platform !== 'linux');
+  });
+
   it('looks up every name with directories: null', async () => {
     const root = new File(tree.root, { directories: null });
     expect((await request(root, { uri: '/missing.txt' })).code).toBe(404);
@@ -190,5 +196,16 @@ describe('File with a DirectoryCache', () => {
     expect(cache.size).toBe(1);
     await site.close();
     expect(cache.size).toBe(0);
+  });
+
+  it('has its watchers stopped when the Site closes, when they began with a missing index or a name found with an ignored extension', async () => {
+    for (const uri of ['/', '/a']) {
+      const { cache } = watchedCache();
+      const site = testSite(new File(tree.root, { directories: cache, ignoredExts: ['.txt'] }));
+      expect((await request(site, { uri })).code, uri).toBe(200);
+      expect(cache.size, uri).toBe(1);
+      await site.close();
+      expect(cache.size, uri).toBe(0);
+    }
   });
 });

@@ -1,37 +1,40 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrotliEncoderFactory, GzipEncoderFactory } from '../../lib/encoding/encoders.ts';
 import { EncodingResourceWrapper } from '../../lib/encoding/wrapper.ts';
 import { File } from '../../lib/static/file.ts';
 import { findPrecompressed } from '../../lib/static/precompressed.ts';
 import { request, type RequestOptions } from '../../lib/testing.ts';
+import { makeTree } from '../support/temp-tree.ts';
 
 // Each sibling holds bytes unlike the others (the CSS compressed, plus a marker in the
 // identity), so a test can tell which file was sent without decoding guesswork.
 const CSS = 'body { color: #333; margin: 0 auto; max-width: 40em; }\n'.repeat(400);
-const dir = mkdtempSync(join(tmpdir(), 'loom-precompressed-'));
-writeFileSync(join(dir, 'both.css'), CSS);
-writeFileSync(join(dir, 'both.css.br'), brotliCompressSync(CSS));
-writeFileSync(join(dir, 'both.css.gz'), gzipSync(CSS));
-writeFileSync(join(dir, 'gz-only.js'), CSS);
-writeFileSync(join(dir, 'gz-only.js.gz'), gzipSync(CSS));
-writeFileSync(join(dir, 'plain.txt'), CSS);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A file outside the served folder, which a sibling that is a symlink points at.
+const outside = makeTree({ 'secret.gz': gzipSync('secret') }, 'loom-precompressed-outside-');
+const tree = makeTree({
+  'both.css': CSS, 'both.css.br': brotliCompressSync(CSS), 'both.css.gz': gzipSync(CSS),
+  'gz-only.js': CSS, 'gz-only.js.gz': gzipSync(CSS),
+  'plain.txt': CSS,
+  'linked.css': CSS, 'linked.css.gz': { symlink: outside.path('secret.gz') },
+}, 'loom-precompressed-');
+const dir = tree.root;
+afterAll(() => {
+  tree.remove();
+  outside.remove();
+});
 
 const folder = () => new File(dir, { precompressed: true });
 const get = (uri: string, options: RequestOptions = {}) => request(folder(), { uri, ...options });
 
 describe('findPrecompressed', () => {
   it('picks the sibling the client prefers among those that exist', () => {
-    expect(findPrecompressed(join(dir, 'both.css'), 'gzip, br')?.coding).toBe('br');
-    expect(findPrecompressed(join(dir, 'both.css'), 'gzip;q=1, br;q=0.5')?.coding).toBe('gzip');
-    expect(findPrecompressed(join(dir, 'gz-only.js'), 'br, gzip')?.coding).toBe('gzip');
-    expect(findPrecompressed(join(dir, 'gz-only.js'), 'br')).toBeNull();
-    expect(findPrecompressed(join(dir, 'both.css'), 'gzip;q=0, br;q=0')).toBeNull();
-    expect(findPrecompressed(join(dir, 'both.css'), undefined)).toBeNull();
+    expect(findPrecompressed(tree.path('both.css'), 'gzip, br')?.coding).toBe('br');
+    expect(findPrecompressed(tree.path('both.css'), 'gzip;q=1, br;q=0.5')?.coding).toBe('gzip');
+    expect(findPrecompressed(tree.path('gz-only.js'), 'br, gzip')?.coding).toBe('gzip');
+    expect(findPrecompressed(tree.path('gz-only.js'), 'br')).toBeNull();
+    expect(findPrecompressed(tree.path('both.css'), 'gzip;q=0, br;q=0')).toBeNull();
+    expect(findPrecompressed(tree.path('both.css'), undefined)).toBeNull();
   });
 });
 
@@ -85,6 +88,15 @@ describe('File with precompressed: true', () => {
     expect(noSibling.headers.getRawHeaders('vary')).toEqual(['Accept-Encoding']);
     const off = await request(new File(dir), { uri: '/both.css' });
     expect(off.headers.getRawHeaders('vary')).toBeUndefined();
+  });
+
+  it('sends the original when the sibling is a symlink, which could lead out of the folder, unless followSymlinks is set', async () => {
+    const r = await get('/linked.css', { headers: { 'accept-encoding': 'gzip' } });
+    expect(r.headers.getLast('content-encoding')).toBeUndefined();
+    expect(r.text).toBe(CSS);
+    const following = await request(new File(dir, { precompressed: true, followSymlinks: true }), { uri: '/linked.css', headers: { 'accept-encoding': 'gzip' } });
+    expect(following.headers.getLast('content-encoding')).toBe('gzip');
+    expect(gunzipSync(following.body).toString()).toBe('secret');
   });
 
   it('is off unless asked for: a File sends the original', async () => {
