@@ -319,7 +319,7 @@ describe('loom web --https, --certificate, --privkey', () => {
 });
 
 describe('loom web --compress', () => {
-  it('is off by default, as in twistd', async () => {
+  it('is off by default: twistd web has no such option', async () => {
     expect(configOf().compress).toBe(false);
     expect(await rootOf('--path', 'site')).not.toBeInstanceOf(EncodingResourceWrapper);
   });
