@@ -27,12 +27,13 @@
  */
 
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Server, Socket } from 'node:net';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { AccessLog, type LogFormatter } from './access-log.ts';
 import { parseMultipart } from './plumbing/args.ts';
-import { ConnectChannel, Http2Channel, NodeChannel, http2BodyLength, http2Head, type Address, type Channel } from './plumbing/channel.ts';
+import { ConnectChannel, NodeChannel, type Address, type Channel } from './plumbing/channel.ts';
+import { Http2Channel, http2BodyLength, http2Head, unmetExpectation } from './plumbing/http2-channel.ts';
 import { realClock, type Clock } from './clock.ts';
 import { DEFAULT_MAX_BODY_SIZE, DEFAULT_SPOOL_THRESHOLD, readBody, tooLarge, type Content } from './plumbing/content.ts';
 import { LoomError } from './errors.ts';
@@ -150,7 +151,7 @@ export class Site implements RequestOwner {
       http1: this.handler,
       checkContinue: (req, res) => this.#onCheckContinue(req, res),
       connect: (req, socket, head) => this.#onConnect(req, socket as Socket, head),
-      http2: (req, res) => this.#onHttp2Request(req, res),
+      http2: (stream, headers, rawHeaders) => this.#onHttp2Stream(stream, headers, rawHeaders),
     };
   }
 
@@ -280,16 +281,21 @@ export class Site implements RequestOwner {
       return;
     }
     if (this.#draining.size > 0 && this.#draining.has((req.socket as { server?: Server }).server as Server)) channel.closeAfterResponse();
-    this.#receive(req, head(req), channel, bodyLength(req.rawHeaders));
+    this.#receive(req, req.socket, head(req), channel, bodyLength(req.rawHeaders));
   }
 
   /** An HTTP/2 request: the same path as HTTP/1's, from its own head and channel. */
-  #onHttp2Request(req: Http2ServerRequest, res: Http2ServerResponse): void {
-    this.#receive(req, http2Head(req), new Http2Channel(req, res), http2BodyLength(req));
+  #onHttp2Stream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
+    const requestHead = http2Head(rawHeaders);
+    const channel = new Http2Channel(stream);
+    const declared = http2BodyLength(stream, headers);
+    const unmet = unmetExpectation(stream, headers.expect, declared <= this.maxBodySize);
+    if (unmet === null) this.#receive(stream, stream.session!.socket, requestHead, channel, declared);
+    else this.#refuse(requestHead, channel, new LoomError('LOOM_ERR_BAD_REQUEST', `This server cannot meet the expectation "${unmet}"; only 100-continue is known.`, { status: 417 }));
   }
 
   /** Read the body, if any, then make the Request and dispatch it. */
-  #receive(body: Readable & { readonly socket: { readonly bytesRead: number } }, requestHead: RequestHead, channel: Channel, declared: number): void {
+  #receive(body: Readable, socket: { readonly bytesRead: number }, requestHead: RequestHead, channel: Channel, declared: number): void {
     if (declared === 0) {
       // The common case, kept synchronous: no body to wait for.
       this.dispatch(new Request(this, requestHead, channel));
@@ -299,7 +305,7 @@ export class Site implements RequestOwner {
       this.#refuse(requestHead, channel, tooLarge(this.maxBodySize));
       return;
     }
-    const watch = new BodyWatch(body.socket, this.clock, this.timeouts);
+    const watch = new BodyWatch(socket, this.clock, this.timeouts);
     readBody(body, { maxBodySize: this.maxBodySize, spoolThreshold: this.spoolThreshold, signal: watch.signal }).then(
       (content: Content) => {
         watch.stop();

@@ -63,6 +63,45 @@ class Held extends Resource {
   }
 }
 
+/** A 304 with a body its resource wrote anyway, which must not be sent. */
+class NotModified extends Resource {
+  override isLeaf = true;
+  render_GET(request: Request): string {
+    request.setResponseCode(304);
+    return 'not to be sent';
+  }
+}
+
+/** 4 MiB written in 64 KiB pieces, waiting for the stream to drain whenever write() says so. */
+class Big extends Resource {
+  override isLeaf = true;
+  static readonly PIECE = Buffer.alloc(64 * 1024, 'abcdefgh');
+  waited = 0;
+  render_GET(request: Request): typeof NOT_DONE_YET {
+    void (async () => {
+      for (let i = 0; i < 64; i++) {
+        if (!request.write(Big.PIECE)) {
+          this.waited += 1;
+          await request.waitForDrain();
+        }
+      }
+      request.finish();
+    })();
+    return NOT_DONE_YET;
+  }
+}
+
+/** Writes a first piece and never finishes: what the Request sees when the client resets the stream. */
+class Hanging extends Resource {
+  override isLeaf = true;
+  outcome: Promise<string> | null = null;
+  render_GET(request: Request): typeof NOT_DONE_YET {
+    this.outcome = request.notifyFinish().then(() => 'finished', (error: { code?: string }) => String(error.code));
+    request.write('first piece');
+    return NOT_DONE_YET;
+  }
+}
+
 function run(program: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(program, args, { encoding: 'utf8', timeout: 10_000 }, (error, stdout, stderr) => (error === null ? resolve({ stdout, stderr }) : reject(error)));
@@ -70,17 +109,33 @@ function run(program: string, args: string[]): Promise<{ stdout: string; stderr:
 }
 
 /** GET or POST over HTTP/2 with Node's client; `body` is sent without a Content-Length. */
-function h2Request(session: ClientHttp2Session, path: string, body?: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+function h2Request(session: ClientHttp2Session, path: string, body?: string): Promise<H2Answer> {
+  return h2Exchange(session, { ':path': path, ':method': body === undefined ? 'GET' : 'POST' }, body);
+}
+
+interface H2Answer {
+  status: number;
+  headers: Record<string, unknown>;
+  text: string;
+  /** The statuses of the informational (1xx) answers before the final one. */
+  informational: number[];
+}
+
+/** One stream with these request headers, `body` sent after them (and after a 100 when asking for one). */
+function h2Exchange(session: ClientHttp2Session, headers: Record<string, string>, body?: string): Promise<H2Answer> {
   return new Promise((resolve, reject) => {
-    const stream = session.request({ ':path': path, ':method': body === undefined ? 'GET' : 'POST' }, { endStream: body === undefined });
+    const stream = session.request(headers, { endStream: body === undefined });
     let text = '';
-    let headers: Record<string, unknown> = {};
+    let responseHeaders: Record<string, unknown> = {};
+    const informational: number[] = [];
     stream.setEncoding('utf8');
-    stream.on('response', (h) => (headers = h));
+    stream.on('response', (h) => (responseHeaders = h));
+    stream.on('headers', (h) => informational.push(Number(h[':status'])));
+    stream.on('continue', () => stream.end(body));
     stream.on('data', (chunk: string) => (text += chunk));
-    stream.on('end', () => resolve({ status: Number(headers[':status']), headers, text }));
+    stream.on('end', () => resolve({ status: Number(responseHeaders[':status']), headers: responseHeaders, text, informational }));
     stream.on('error', reject);
-    if (body !== undefined) stream.end(body);
+    if (body !== undefined && headers.expect === undefined) stream.end(body);
   });
 }
 
@@ -89,10 +144,15 @@ openssl.describe('Site on an ssl: endpoint', () => {
   let site: Site;
   let base: string;
   let port: number;
+  const big = new Big();
+  const hanging = new Hanging();
   beforeAll(async () => {
     certificate = makeCertificate();
     const root = new Resource();
     root.putChild('echo', new Echo());
+    root.putChild('not-modified', new NotModified());
+    root.putChild('big', big);
+    root.putChild('hanging', hanging);
     site = new Site(root, { logger: memoryLogger() });
     const listening = await site.listen(certificate.endpoint);
     base = listening.url;
@@ -185,6 +245,89 @@ openssl.describe('Site on an ssl: endpoint', () => {
     try {
       const answer = await h2Request(session, '/echo?addresses=1');
       expect(answer.text).toBe(`client=IPv4 127.0.0.1 host=IPv4 127.0.0.1:${port}`);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('answers HEAD over HTTP/2 with the headers a GET gets and no body', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const get = await h2Exchange(session, { ':path': '/echo', ':method': 'GET' });
+      const head = await h2Exchange(session, { ':path': '/echo', ':method': 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers['content-length']).toBe(get.headers['content-length']);
+      expect(head.text).toBe('');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('sends no body with a 304 over HTTP/2, even one its resource wrote', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Request(session, '/not-modified');
+      expect(answer.status).toBe(304);
+      expect(answer.text).toBe('');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('answers Expect: 100-continue over HTTP/2 with a 100, then takes the body', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Exchange(session, { ':path': '/echo', ':method': 'POST', expect: '100-continue', 'content-length': '5' }, 'hello');
+      expect(answer.informational).toEqual([100]);
+      expect(answer.text).toBe('got 5 bytes: hello');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('refuses an expectation other than 100-continue over HTTP/2 with 417', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Exchange(session, { ':path': '/echo', ':method': 'GET', expect: 'a-pony' });
+      expect(answer.status).toBe(417);
+      expect(answer.text).toContain('a-pony');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('renders a CONNECT over HTTP/2 through the tree, as over HTTP/1.1: no child is named for its authority', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Exchange(session, { ':method': 'CONNECT', ':authority': 'example.com:443' });
+      expect(answer.status).toBe(404);
+      expect(answer.text).toContain('No Such Resource');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('streams a 4 MiB body over HTTP/2, waiting for the stream to drain, every byte in order', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const answer = await h2Request(session, '/big');
+      expect(answer.status).toBe(200);
+      expect(answer.text.length).toBe(4 * 1024 * 1024);
+      expect(answer.text).toBe(Big.PIECE.toString('latin1').repeat(64));
+      expect(big.waited).toBeGreaterThan(0); // 4 MiB is past any stream's buffer: write() said wait at least once
+    } finally {
+      session.close();
+    }
+  });
+
+  it('tells the Request its client left when the client resets the stream mid-response, and keeps serving the session', async () => {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      const stream = session.request({ ':path': '/hanging' });
+      await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+      stream.close(8 /* NGHTTP2_CANCEL */);
+      await expect(hanging.outcome).resolves.toBe('LOOM_ERR_CONNECTION_LOST');
+      expect((await h2Request(session, '/echo')).status).toBe(200);
     } finally {
       session.close();
     }

@@ -8,22 +8,21 @@
  * records what was sent, so a test renders resources through exactly the code a live
  * server runs.
  *
- * An HTTP/2 request comes through `Http2Channel` instead, over one stream of a
- * connection that carries many; the Request cannot tell the two apart, which is why
- * every resource works on both.
+ * An HTTP/2 request comes through `Http2Channel` instead (lib/plumbing/http2-channel.ts),
+ * over one stream of a connection that carries many; the Request cannot tell the two
+ * apart, which is why every resource works on both.
  *
  * Twisted counterpart: `twisted.web.http.HTTPChannel` as the request sees it (its
  * `transport`, `getPeer`/`getHost`, `writeHeaders`, `connectionLost`), and
  * `twisted.web._http2.H2Stream` for HTTP/2. Loom differs: HTTP parsing, keep-alive,
- * pipelining and HTTP/2 framing belong to `node:http` and `node:http2` (its
- * compatibility API), so the channel is only the per-request view. A CONNECT request's
+ * pipelining and HTTP/2 framing belong to `node:http` and `node:http2`, so the channel
+ * is only the per-request view. A CONNECT request's
  * channel (`ConnectChannel`) can hand its raw connection over to a tunnel
  * (lib/proxy/tunnel.ts).
  * Tests: `test/plumbing/channel.test.ts`, `test/site.tls.test.ts`.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { LoomError } from '../errors.ts';
 
@@ -203,145 +202,13 @@ export class ConnectChannel extends NodeChannel {
 }
 // #endregion channel-connect
 
-// #region channel-http2
-/**
- * The channel of an HTTP/2 request: one stream of a connection, through Node's
- * compatibility API. HTTP/2 has no reason phrase, forbids the connection-specific
- * headers of HTTP/1 (RFC 9113 §8.2.2), and ends a stream rather than a connection, so
- * those are the three places it differs from {@link NodeChannel}.
- */
-export class Http2Channel implements Channel {
-  readonly #req: Http2ServerRequest;
-  readonly #res: Http2ServerResponse;
-  readonly #stream: ServerHttp2Stream;
-
-  constructor(req: Http2ServerRequest, res: Http2ServerResponse) {
-    this.#req = req;
-    this.#res = res;
-    this.#stream = req.stream;
-  }
-
-  get client(): Address {
-    return peerAddress(this.#socket);
-  }
-
-  get host(): Address {
-    return localAddress(this.#socket);
-  }
-
-  // Asked for only when an address is: Node makes a Proxy for each stream's socket on
-  // first access, which a request that never looks at its addresses need not pay for.
-  get #socket(): Socket {
-    return this.#req.socket as Socket;
-  }
-
-  get secure(): boolean {
-    return true; // Loom serves HTTP/2 only over TLS, as browsers speak it
-  }
-
-  get lost(): boolean {
-    return this.#stream.destroyed && !this.#res.writableFinished;
-  }
-
-  writeHead(code: number, _message: string, headers: string[]): void {
-    // The reason phrase is dropped: HTTP/2 has none, and Node warns when given one.
-    this.#res.writeHead(code, http2Headers(headers));
-  }
-
-  write(chunk: Uint8Array | string): boolean {
-    return this.#res.write(chunk);
-  }
-
-  end(chunk?: Uint8Array | string): void {
-    if (chunk === undefined) this.#res.end();
-    else this.#res.end(chunk);
-  }
-
-  onClose(listener: (lost: boolean) => void): void {
-    const res = this.#res;
-    if (this.#stream.closed) listener(!res.writableFinished);
-    else res.once('close', () => listener(!res.writableFinished));
-  }
-
-  onDrain(listener: () => void): void {
-    if (this.#stream.writableNeedDrain) this.#stream.once('drain', listener);
-    else queueMicrotask(listener);
-  }
-
-  closeAfterResponse(): void {
-    // Nothing to do: the stream ends with its response, and the connection carries
-    // other requests' streams, which must not be cut for this one.
-  }
-
-  abort(): void {
-    this.#stream.close(NGHTTP2_INTERNAL_ERROR); // RST_STREAM: the client sees this response cut short
-  }
-}
-
-/**
- * The request line and headers of an HTTP/2 request, in the form `Request` reads.
- * HTTP/2 sends the method, path and authority as pseudo-headers (`:method`, `:path`,
- * `:authority`); `:authority` stands for the Host header (RFC 9113 §8.3.1), so it
- * becomes one, and the pseudo-headers are left out.
- */
-export function http2Head(req: Http2ServerRequest): { method: string; url: string; httpVersion: string; rawHeaders: string[] } {
-  const raw = req.rawHeaders;
-  const rawHeaders: string[] = [];
-  let authority: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name === ':authority') authority = raw[i + 1];
-    else if (name.charCodeAt(0) !== 58 /* ':' */ && !(authority !== undefined && name === 'host')) rawHeaders.push(name, raw[i + 1]!);
-  }
-  if (authority !== undefined) rawHeaders.unshift('host', authority);
-  return { method: req.method, url: req.url, httpVersion: '2', rawHeaders };
-}
-// #endregion channel-http2
-
-/**
- * The body length an HTTP/2 request declares: its Content-Length, else 0 when its
- * HEADERS frame ended the stream (no body can follow), else 1 (unknown: read to find out).
- */
-export function http2BodyLength(req: Http2ServerRequest): number {
-  const length = req.headers['content-length'];
-  if (length !== undefined) return Number(length);
-  return req.stream.endAfterHeaders ? 0 : 1;
-}
-
-/** RST_STREAM's INTERNAL_ERROR (RFC 9113 §7), from `http2.constants`, without importing node:http2 at run time. */
-const NGHTTP2_INTERNAL_ERROR = 2;
-
-/** Headers HTTP/2 forbids (RFC 9113 §8.2.2); Node throws on them rather than drop them. */
-const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
-
-/**
- * A flat `[name, value, …]` list as the header object `node:http2` takes: names in lower
- * case, a repeated name (Set-Cookie) as an array of its values, HTTP/1's connection
- * headers left out. An object rather than the flat array Node's `writeHead` also takes:
- * given an array, the compatibility API first calls `removeHeader` on every name (its
- * way of merging with earlier `setHeader` calls), a `delete` per header on every
- * response (docs/guide/performance.md, "TLS and HTTP/2").
- */
-export function http2Headers(flat: readonly string[]): OutgoingHttpHeaders {
-  // Null prototype: a header named __proto__ is a valid token and must stay a header.
-  const headers: Record<string, string | string[]> = Object.create(null);
-  for (let i = 0; i < flat.length; i += 2) {
-    const name = flat[i]!.toLowerCase();
-    if (CONNECTION_HEADERS.has(name)) continue;
-    const value = flat[i + 1]!;
-    const earlier = headers[name];
-    if (earlier === undefined) headers[name] = value;
-    else if (typeof earlier === 'string') headers[name] = [earlier, value];
-    else earlier.push(value);
-  }
-  return headers;
-}
-
-function peerAddress(s: Socket): Address {
+/** The peer of a connection as an {@link Address}. */
+export function peerAddress(s: Socket): Address {
   return toAddress(s.remoteFamily, s.remoteAddress, s.remotePort, s);
 }
 
-function localAddress(s: Socket): Address {
+/** The local end of a connection as an {@link Address}. */
+export function localAddress(s: Socket): Address {
   const local = s.localAddress;
   return toAddress(local === undefined ? undefined : local.includes(':') ? 'IPv6' : 'IPv4', local, s.localPort, s);
 }

@@ -26,7 +26,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import { createServer as createHttp2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -41,8 +41,11 @@ export interface RequestListeners {
   checkContinue(req: IncomingMessage, res: ServerResponse): void;
   /** A CONNECT request: Node hands over the bare connection and what it read past the head. */
   connect(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** An HTTP/2 request (one stream of a TLS connection). */
-  http2(req: Http2ServerRequest, res: Http2ServerResponse): void;
+  /**
+   * An HTTP/2 request: one stream of a TLS connection, its headers as an object and as
+   * the flat `[name, value, …]` list received.
+   */
+  http2(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void;
 }
 
 /** Settings every server of a Site shares. */
@@ -121,7 +124,11 @@ export class EndpointServer {
    */
   #offerHttp2(server: HttpsServer, listeners: RequestListeners): void {
     const http2 = createHttp2Server();
-    http2.on('request', listeners.http2);
+    // Node's core stream API, not its compatibility layer (a 'request' listener), which
+    // makes a request and a response object and six listeners per stream and asks for
+    // trailers after every body: it cost 40 % of a small response (docs/guide/performance.md).
+    http2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
+      listeners.http2(stream, headers, rawHeaders));
     http2.on('session', (session: ServerHttp2Session) => this.#track(session));
     const [http1] = server.listeners('secureConnection') as ((socket: TLSSocket) => void)[];
     if (http1 === undefined) throw new Error('node:https added no secureConnection listener; this Node is not one Loom knows');

@@ -48,14 +48,14 @@ describe('SCENARIOS', () => {
       'gateway-hello:gateway-4:0.5', 'gateway-hello:thread-hop:0.6', 'gateway-hello:gateway-4:0.8', 'gateway-hello:gateway-4:3', 'gateway-hello:gateway-4:150',
       'gateway-blocking:blocking-4:3.5',
       'sessions:memory:0.8', 'sessions:redis:0.4', 'sessions:redis:1.5', 'sessions-100k:memory:100',
-      'tls-hello:loom:0.9', 'h2-hello:loom:0.9',
+      'tls-hello:loom:0.9', 'h2-hello:loom-h2:0.9',
     ]);
   });
 
   it('compares Loom over TLS with bare node:https, and over h2 with bare node:http2, each case on its own transport', () => {
     const tls = SCENARIOS.find((s) => s.id === 'tls')!;
     expect(tls.cases.map((c) => [c.id, c.transport, c.reference])).toEqual([['tls-hello', 'tls', 'https'], ['h2-hello', 'h2', 'http2']]);
-    expect(serversFor(tls, 'h2-hello').map((s) => s.id)).toEqual(['loom', 'http2']);
+    expect(serversFor(tls, 'h2-hello').map((s) => s.id)).toEqual(['loom-h2', 'http2', 'http2-compat']);
   });
 });
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { NodeChannel, http2Headers, type Address } from '../../lib/plumbing/channel.ts';
+import { NodeChannel, type Address } from '../../lib/plumbing/channel.ts';
 
 describe('NodeChannel', () => {
   it('reports addresses, writes the head and body, and closes with lost=false after end', async () => {
@@ -66,24 +66,5 @@ describe('NodeChannel, flow control and cutting', () => {
     expect(text.endsWith('partial body')).toBe(true);
     await new Promise<void>((r) => server.close(() => r()));
     expect(lost).toBe(true);
-  });
-});
-
-describe('http2Headers', () => {
-  it('lower-cases names and keeps a repeated name (Set-Cookie) as an array of its values, in order', () => {
-    const headers = http2Headers(['Content-Type', 'text/html', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Set-Cookie', 'c=3']);
-    expect({ ...headers }).toEqual({ 'content-type': 'text/html', 'set-cookie': ['a=1', 'b=2', 'c=3'] });
-  });
-
-  it('leaves out the connection headers HTTP/2 forbids (RFC 9113 §8.2.2)', () => {
-    const headers = http2Headers(['Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Transfer-Encoding', 'chunked', 'Upgrade', 'h2c',
-      'Proxy-Connection', 'close', 'Content-Length', '2']);
-    expect({ ...headers }).toEqual({ 'content-length': '2' });
-  });
-
-  it('keeps a header named __proto__ as a header, not as the object\'s prototype (security)', () => {
-    const headers = http2Headers(['__proto__', 'x', 'Server', 'Loom']);
-    expect(Object.getPrototypeOf(headers)).toBe(null);
-    expect(Object.keys(headers)).toEqual(['__proto__', 'server']);
   });
 });

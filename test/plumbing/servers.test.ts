@@ -3,7 +3,7 @@
  * ssl:, and the graceful close every one of them gets. The Site-level behaviour over
  * TLS (HTTP/2 through the same Request) is in test/site.tls.test.ts.
  */
-import { connect as http2Connect, type ClientHttp2Session } from 'node:http2';
+import { connect as http2Connect, type ClientHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import { Agent, request as httpsRequest } from 'node:https';
 import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
@@ -22,6 +22,12 @@ function settings(idleTimeout: number): ServerSettings {
 
 const openssl = requires('openssl');
 
+/** Answer one HTTP/2 stream with 200 and `body`. */
+function answerH2(stream: ServerHttp2Stream, body: string): void {
+  stream.respond({ ':status': 200 });
+  stream.end(body);
+}
+
 /** Listeners that answer at once, or hold a request when its path is /hold. */
 function listeners(held: (() => void)[]): RequestListeners {
   return {
@@ -31,7 +37,7 @@ function listeners(held: (() => void)[]): RequestListeners {
     },
     checkContinue: (_req, res) => res.writeHead(417).end(),
     connect: (_req, socket) => socket.destroy(),
-    http2: (_req, res) => res.end('h2'),
+    http2: (stream) => answerH2(stream, 'h2'),
   };
 }
 
@@ -136,7 +142,7 @@ openssl.describe('EndpointServer for ssl:', () => {
 
   it('lets a request in flight on a quiet HTTP/2 session finish after the GOAWAY', async () => {
     const held: (() => void)[] = [];
-    const holding: RequestListeners = { ...listeners(held), http2: (req, res) => (req.url === '/hold' ? held.push(() => res.end('released')) : res.end('h2')) };
+    const holding: RequestListeners = { ...listeners(held), http2: (stream, headers) => (headers[':path'] === '/hold' ? held.push(() => answerH2(stream, 'released')) : answerH2(stream, 'h2')) };
     const server = new EndpointServer(parseEndpoint(certificate.endpoint), holding, settings(100));
     const { port } = await listenOn(server.server, parseEndpoint(certificate.endpoint));
     const session = http2Connect(`https://127.0.0.1:${port}`, { ca: certificate.pem, servername: 'localhost' });
