@@ -74,6 +74,7 @@ export class Http2Channel implements Channel {
     head[':status'] = code;
     stream.respond(head);
   }
+  // #endregion http2-channel
 
   write(chunk: Uint8Array | string): boolean {
     const stream = this.#stream;
@@ -133,7 +134,6 @@ export function http2Head(raw: readonly string[]): { method: string; url: string
   if (method === 'CONNECT') url = authority ?? '';
   return { method, url, httpVersion: '2', rawHeaders };
 }
-// #endregion http2-channel
 
 /**
  * The body length an HTTP/2 request declares: its Content-Length, else 0 when its

@@ -14,7 +14,6 @@
  * Tests: `test/proxy/headers.test.ts`. Lesson 22 (proxies) teaches it.
  */
 
-import type { IncomingMessage } from 'node:http';
 import type { Request } from '../request.ts';
 
 // #region proxy-hop-by-hop
@@ -95,25 +94,25 @@ function connectionNames(values: readonly string[] | undefined): Set<string> | n
 
 // #region proxy-response-head
 /**
- * Copy the upstream's status, reason phrase and headers onto the response. Loom fills in
- * `Server`, `Date` and `Content-Type` only when they are missing at send time, so the
- * upstream's own replace those defaults, as in Twisted; every other header is added.
+ * Copy the upstream's status, reason phrase and headers (`raw`, a flat `[name, value, …]`
+ * list as received) onto the response. Loom fills in `Server`, `Date` and `Content-Type`
+ * only when they are missing at send time, so the upstream's own replace those
+ * defaults, as in Twisted; every other header is added.
  */
-export function copyResponseHead(request: Request, response: IncomingMessage): void {
-  request.setResponseCode(response.statusCode ?? 502, response.statusMessage);
+export function copyResponseHead(request: Request, status: number, reason: string, raw: readonly (Buffer | string)[]): void {
+  request.setResponseCode(status, reason);
   request.defaultContentType = null;
-  const raw = response.rawHeaders;
   let named: Set<string> | null = null;
   const headers = request.responseHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
+    const lower = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
     if (HOP_BY_HOP.has(lower)) {
-      const value = raw[i + 1]!;
       // Almost every answer says `keep-alive` (or `close`) here, which names nothing more.
       if (lower === 'connection' && value !== 'keep-alive' && value !== 'close') named = connectionNames([value]);
       continue;
     }
-    headers.addRawHeader(lower, raw[i + 1]!);
+    headers.addRawHeader(lower, value);
   }
   if (named !== null) for (const name of named) headers.removeHeader(name);
 }

@@ -5,7 +5,8 @@
  * events (a request arriving, a chunk received), never on timers.
  */
 import { createHash } from 'node:crypto';
-import http, { Agent } from 'node:http';
+import http from 'node:http';
+import { Agent as UndiciAgent, type Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LoomError } from '../../lib/errors.ts';
 import { ProxyClientFactory } from '../../lib/proxy/client.ts';
@@ -355,17 +356,23 @@ describe('ProxyClientFactory', () => {
     }
   });
 
-  it('destroys the Agent it made on close(), but not one it was given', async () => {
-    const given = new Agent({ keepAlive: true });
+  it('keeps one pool per upstream, closed by close(), and never closes a dispatcher it was given', async () => {
+    const one = { host: '127.0.0.1', port: 1, hostHeader: '127.0.0.1:1', path: '/' };
+    const two = { ...one, port: 2, hostHeader: '127.0.0.1:2' };
     const mine = new ProxyClientFactory();
-    const theirs = new ProxyClientFactory({ agent: given });
-    let destroyed = 0;
-    for (const agent of [mine.agent, given]) agent.destroy = () => void destroyed++;
+    const pool = mine.dispatcherFor(one) as Pool;
+    expect(mine.dispatcherFor(one)).toBe(pool);
+    expect(mine.dispatcherFor(two)).not.toBe(pool);
     await mine.close();
+    expect(pool.destroyed).toBe(true);
+    const given = new UndiciAgent();
+    const theirs = new ProxyClientFactory({ dispatcher: given });
+    expect([theirs.dispatcherFor(one), theirs.dispatcherFor(two)]).toEqual([given, given]);
     await theirs.close();
-    expect(destroyed).toBe(1);
-    expect(theirs.agent).toBe(given);
+    expect([given.closed, given.destroyed]).toEqual([false, false]);
+    await given.destroy();
   });
+
 });
 
 /**

@@ -4,8 +4,8 @@
  * is a real node:http server on port 0; the path-mapping tests send in-memory requests
  * through a Site (lib/testing), the forward proxy gets real proxy requests.
  */
-import { Agent } from 'node:http';
 import net from 'node:net';
+import { Agent, Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isLoomError } from '../../lib/errors.ts';
 import { ForwardProxyResource, ReverseProxyResource, parseProxyTarget } from '../../lib/proxy/resource.ts';
@@ -96,13 +96,18 @@ describe('ReverseProxyResource', () => {
   });
 
   it('sends Host without the port when the upstream port is 80', async () => {
-    // An Agent that dials the backend whatever the address: the test needs no port 80.
-    const agent = new Agent();
-    agent.createConnection = () => net.connect(backend.port, '127.0.0.1');
-    const proxy = new ReverseProxyResource('upstream.example', 80, '/x', { agent });
+    // A pool that dials the backend whatever the address: the test needs no port 80.
+    const pool = new Pool('http://upstream.example:80', {
+      connect: (_options, done) => {
+        const socket = net.connect(backend.port, '127.0.0.1');
+        socket.once('connect', () => done(null, socket)).once('error', (error) => done(error, null));
+        return socket;
+      },
+    });
+    const proxy = new ReverseProxyResource('upstream.example', 80, '/x', { dispatcher: pool });
     const response = await request(testSite(proxy), { uri: '/' });
     expect(headerValues((JSON.parse(response.text) as { rawHeaders: string[] }).rawHeaders, 'host')).toEqual(['upstream.example']);
-    agent.destroy();
+    await pool.destroy();
   });
 
   it('refuses a bad host, port or path with a message saying what to give', () => {
@@ -139,7 +144,9 @@ describe('ForwardProxyResource', () => {
   });
 
   it('forwards the method and body of a POST, and adds X-Forwarded-For when asked', async () => {
-    const proxy = new ForwardProxyResource({ agent: factory.agent, xForwarded: true });
+    const dispatcher = new Agent();
+    afterAll(() => dispatcher.destroy());
+    const proxy = new ForwardProxyResource({ dispatcher, xForwarded: true });
     const response = await request(testSite(proxy), { uri: `http://127.0.0.1:${backend.port}/submit`, method: 'POST', body: 'x=1' });
     const seen = JSON.parse(response.text) as { method: string; url: string; body: string; rawHeaders: string[] };
     expect([seen.method, seen.url, seen.body]).toEqual(['POST', '/submit', 'x=1']);

@@ -19,7 +19,6 @@ export const NOT_YET_SHOWN: ReadonlySet<string> = new Set([
   'lib/pages.ts#pages-render',
   'lib/plumbing/args.ts#args-multipart',
   'lib/plumbing/channel.ts#channel-connect',
-  'lib/plumbing/channel.ts#channel-http2',
   'lib/plumbing/endpoints.ts#endpoints-listen',
   'lib/plumbing/http.ts#http-dates',
   'lib/plumbing/http.ts#http-header-names',
