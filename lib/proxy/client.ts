@@ -130,6 +130,8 @@ export class ProxyClientFactory {
   readonly #given: Dispatcher | null;
   /** The factory's own pools, one per upstream (`host:port`, or a socket path). */
   readonly #pools = new Map<string, Pool>();
+  /** The upstream of the last request and its pool. */
+  #last: { host: string; port: number; socketPath: string | undefined; pool: Pool } | null = null;
 
   /**
    * @param defaultXForwarded what `xForwarded` means when the options leave it out.
@@ -161,12 +163,17 @@ export class ProxyClientFactory {
   /** The dispatcher for `target`: the one given, or this factory's pool for that upstream. */
   dispatcherFor(target: UpstreamTarget): Dispatcher {
     if (this.#given !== null) return this.#given;
+    // Most proxies have one upstream: the last one used is checked first, which spares
+    // building a key string and a map lookup on every request.
+    const last = this.#last;
+    if (last !== null && last.host === target.host && last.port === target.port && last.socketPath === target.socketPath) return last.pool;
     const key = target.socketPath ?? `${target.host}:${target.port}`;
     let pool = this.#pools.get(key);
     if (pool === undefined) {
       pool = target.socketPath === undefined ? new Pool(originOf(target), POOL_OPTIONS) : new Pool('http://localhost', { ...POOL_OPTIONS, socketPath: target.socketPath });
       this.#pools.set(key, pool);
     }
+    this.#last = { host: target.host, port: target.port, socketPath: target.socketPath, pool };
     return pool;
   }
 
@@ -174,6 +181,7 @@ export class ProxyClientFactory {
   async close(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
+    this.#last = null;
     await Promise.all(pools.map((pool) => pool.destroy()));
   }
 }
