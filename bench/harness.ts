@@ -220,9 +220,14 @@ class ScenarioRun {
     const status = (server.check ?? c.check).status;
     const url = base + c.path;
     if (c.growthRequests !== undefined) return this.#measureGrowth(c.growthRequests, url, headers, status, proc, idle);
-    // The harness's own burst speaks HTTP/1.1 only; h2load warms an h2 case up itself (--warm-up-time).
     const warmup = Math.max(options.warmup, this.#spec.minWarmup ?? 0);
-    if (!options.quick && warmup > 0 && c.transport !== 'h2') {
+    if (!options.quick && warmup > 0 && c.transport === 'h2') {
+      // The harness's own burst speaks HTTP/1.1 only, so h2load warms an h2 case, in a run
+      // of its own (whole seconds) that ends before the CPU is read. Its --warm-up-time
+      // would count the warm-up's CPU against the measured requests.
+      const warm = await this.#load(url, headers, status, { seconds: Math.max(1, Math.ceil(warmup)) }, 'h2');
+      if (warm.unexpected > 0) throw new Error(`${warm.unexpected} of ${warm.requests} answers during warm-up were wrong or failed`);
+    } else if (!options.quick && warmup > 0) {
       const check = server.check ?? c.check;
       const warm = await burst(url, headers, check, this.#plan.fixtures.bodies, Infinity, WARMUP_CONNECTIONS, warmup);
       if (warm.unexpected > 0) throw new Error(`${warm.unexpected} of ${warm.requests} answers during warm-up were wrong or failed`);
