@@ -48,8 +48,9 @@
  * Tests: `test/proxy/client.test.ts`. Lesson 22 (proxies) teaches it.
  */
 
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { realClock, type Clock, type DelayedCall } from '../clock.ts';
 import { LoomError } from '../errors.ts';
 import type { Content } from '../plumbing/content.ts';
@@ -170,7 +171,8 @@ export class ProxyClientFactory {
     const key = target.socketPath ?? `${target.host}:${target.port}`;
     let pool = this.#pools.get(key);
     if (pool === undefined) {
-      pool = target.socketPath === undefined ? new Pool(originOf(target), POOL_OPTIONS) : new Pool('http://localhost', { ...POOL_OPTIONS, socketPath: target.socketPath });
+      const { Pool: UpstreamPool } = loadUndici();
+      pool = target.socketPath === undefined ? new UpstreamPool(originOf(target), POOL_OPTIONS) : new UpstreamPool('http://localhost', { ...POOL_OPTIONS, socketPath: target.socketPath });
       this.#pools.set(key, pool);
     }
     this.#last = { host: target.host, port: target.port, socketPath: target.socketPath, pool };
@@ -192,6 +194,14 @@ export class ProxyClientFactory {
  * test's), so undici's are off.
  */
 const POOL_OPTIONS = { connections: null, headersTimeout: 0, bodyTimeout: 0 } as const;
+
+/**
+ * undici, loaded on the first upstream request rather than at import: it adds some 15 MB
+ * to a process's memory, which a Site without a proxy should not carry.
+ */
+function loadUndici(): typeof import('undici') {
+  return createRequire(import.meta.url)('undici') as typeof import('undici');
+}
 
 /** `http://host:port`, with an IPv6 address in brackets. */
 function originOf(target: UpstreamTarget): string {

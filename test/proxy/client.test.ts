@@ -5,7 +5,9 @@
  * events (a request arriving, a chunk received), never on timers.
  */
 import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
+import { promisify } from 'node:util';
 import { Agent as UndiciAgent, type Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LoomError } from '../../lib/errors.ts';
@@ -13,6 +15,8 @@ import { ProxyClientFactory } from '../../lib/proxy/client.ts';
 import { ReverseProxyResource } from '../../lib/proxy/resource.ts';
 import { exchange } from '../support/raw-http.ts';
 import { echo, headerValues, send, startBackend, startSite, type Backend, type ProxySite } from '../support/proxy-backend.ts';
+
+const run = promisify(execFile);
 
 let backend: Backend;
 let proxy: ReverseProxyResource;
@@ -373,6 +377,23 @@ describe('ProxyClientFactory', () => {
     await given.destroy();
   });
 
+  it('loads undici at the first upstream request, not when Loom is imported', async () => {
+    // A process of its own: this one has undici loaded already. The CommonJS module cache
+    // says whether undici's files were read.
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "const cache = createRequire(import.meta.url).cache;",
+      "const loaded = () => Object.keys(cache).some((file) => file.includes('/node_modules/undici/'));",
+      "const { ProxyClientFactory } = await import('./lib/index.ts');",
+      "const before = loaded();",
+      "const factory = new ProxyClientFactory();",
+      "factory.dispatcherFor({ host: '127.0.0.1', port: 1, hostHeader: '127.0.0.1:1', path: '/' });",
+      "console.log(JSON.stringify([before, loaded()]));",
+      "await factory.close();",
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(JSON.parse(stdout)).toEqual([false, true]);
+  });
 });
 
 /**
