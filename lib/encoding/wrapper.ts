@@ -40,8 +40,7 @@ export class EncodingResourceWrapper implements IResource {
   readonly minLength: number;
   readonly #resource: IResource;
   readonly #offered: readonly string[];
-  // The wrapper made for each child, so a static child is wrapped once, not once per request.
-  readonly #children = new WeakMap<IResource, EncodingResourceWrapper>();
+  readonly #options: EncodingOptions;
 
   constructor(resource: IResource, encoders: readonly RequestEncoderFactory[], options: EncodingOptions = {}) {
     if (encoders.length === 0) throw new LoomError('LOOM_ERR_INVALID_ARGUMENT', 'EncodingResourceWrapper needs at least one encoder, such as new GzipEncoderFactory().');
@@ -51,6 +50,7 @@ export class EncodingResourceWrapper implements IResource {
     this.encoders = encoders;
     this.minLength = minLength;
     this.#offered = encoders.map((encoder) => encoder.encoding);
+    this.#options = options;
   }
 
   /** The resource it wraps. */
@@ -66,12 +66,10 @@ export class EncodingResourceWrapper implements IResource {
   getChildWithDefault(name: string, request: Request): IResource {
     const child = this.#resource.getChildWithDefault(name, request);
     if (child instanceof EncodingResourceWrapper) return child;
-    let wrapped = this.#children.get(child);
-    if (wrapped === undefined) {
-      wrapped = new EncodingResourceWrapper(child, this.encoders, { minLength: this.minLength });
-      this.#children.set(child, wrapped);
-    }
-    return wrapped;
+    // A new wrapper at every step, none kept: most children (every File) are made anew
+    // for each request, and a WeakMap keyed by such short-lived objects made each of V8's
+    // young-generation collections several times slower (docs/guide/performance.md).
+    return new EncodingResourceWrapper(child, this.encoders, this.#options);
   }
   // #endregion encoding-wrap-children
 
