@@ -41,6 +41,8 @@ export const kUseClock: unique symbol = Symbol('loom.accessLog.useClock');
 export const kResolve: unique symbol = Symbol('loom.finishNotice.resolve');
 /** `FinishNotice`: settle it, the client went away. Used by `Request`. */
 export const kReject: unique symbol = Symbol('loom.finishNotice.reject');
+/** `Session` (lib/session/session.ts): what its store last knew of it, for the store's own use. Used by `RedisSessionStore`. */
+export const kStoreMemo: unique symbol = Symbol('loom.session.storeMemo');
 /** `ThreadPool` (lib/gateway/pool.ts): a worker posted news of a call; route it to the call. Used by `WorkerSlot` (lib/gateway/slot.ts). */
 export const kSlotMessage: unique symbol = Symbol('loom.threadPool.slotMessage');
 /** `ThreadPool`: a worker slot's thread died or was stopped; fail its calls, keep the pool at strength. Used by `WorkerSlot`. */

@@ -31,6 +31,7 @@ import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Clock } from '../clock.ts';
 import { LoomError } from '../errors.ts';
+import { kStoreMemo } from '../plumbing/symbols.ts';
 import type { Logger } from '../logger.ts';
 import {
   DEFAULT_MAX_SESSIONS, EvictionReport, defaultSessionFactory, type SavedSession, type Session, type SessionFactory, type SessionStore,
@@ -106,8 +107,6 @@ export class RedisSessionStore implements SessionStore {
   #down = false;
   /** Writes sent but not yet answered: close() waits for them rather than lose them. */
   readonly #pending = new Set<Promise<unknown>>();
-  /** The components' JSON each loaded session had when it was read or last written: unchanged, it is only touched. */
-  readonly #stored = new WeakMap<Session, string>();
 
   constructor(options: RedisSessionStoreOptions = {}) {
     this.prefix = options.prefix ?? 'loom:session:';
@@ -166,7 +165,8 @@ export class RedisSessionStore implements SessionStore {
     // A touch renews the rank, not the JSON: the later of the two is the last use.
     const usedAt = rank === null ? saved.lastModified : Math.max(saved.lastModified ?? Number.NEGATIVE_INFINITY, Number(rank));
     const session = this.#factory(uid, this, this.#requireClock(), { ...saved, lastModified: usedAt });
-    this.#stored.set(session, componentsOf(json));
+    // The components' JSON as read: unchanged at the end of the request, it is only touched.
+    session[kStoreMemo] = componentsOf(json);
     // Redis's TTL counts real seconds; the Site's clock is the one that decides, so a
     // test's clock (or a clock ahead of Redis's) expires sessions the same way here.
     if (session.isDue(this.#requireClock())) {
@@ -201,8 +201,8 @@ export class RedisSessionStore implements SessionStore {
     const ttl = Math.max(1, Math.ceil(session.sessionTimeout));
     const key = this.prefix + session.uid;
     const components = componentsOf(json);
-    if (components === this.#stored.get(session)) return this.#touch(key, ttl, session.lastModified);
-    this.#stored.set(session, components);
+    if (components === session[kStoreMemo]) return this.#touch(key, ttl, session.lastModified);
+    session[kStoreMemo] = components;
     const saved = this.#redis.loomSaveSession(key, this.#lru, json, ttl, session.lastModified, this.maxSessions);
     const write = saved.then(
       (evicted) => this.#report.evicted(evicted, this.maxSessions, this.#requireClock(), this.#logger),

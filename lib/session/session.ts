@@ -32,6 +32,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, DelayedCall } from '../clock.ts';
 import type { ComponentKey } from './components.ts';
 import { LoomError } from '../errors.ts';
+import { kStoreMemo } from '../plumbing/symbols.ts';
 import type { Logger } from '../logger.ts';
 
 /** How long an unused session lives, in seconds (Twisted's default). */
@@ -155,6 +156,15 @@ export class Session {
     this.#components?.delete(key.name);
   }
   // #endregion session-components
+
+  /**
+   * What the store last knew of this session, for the store's own use: the Redis store
+   * keeps the components' JSON it read or wrote, to skip writing them back unchanged.
+   * A field here, not a WeakMap in the store: a store outside the process makes a new
+   * Session per request, and a WeakMap entry per request slowed every young-generation
+   * collection (docs/guide/performance.md).
+   */
+  [kStoreMemo]: string | undefined = undefined;
 
   /** The session as plain data, for a store that keeps it outside this process. */
   save(): SavedSession {
