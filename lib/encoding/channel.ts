@@ -152,7 +152,7 @@ export class EncodingChannel implements Channel {
     if (code < 200 || code === 204 || getHeader(headers, 'content-encoding') !== undefined) return 'identity';
     if (hasToken(getHeader(headers, 'cache-control'), 'no-transform')) return 'identity';
     const type = getHeader(headers, 'content-type');
-    if (type === undefined || compressible(type) !== true) return 'identity';
+    if (type === undefined || !compresses(type)) return 'identity';
     const choice = this.#choice;
     if (choice.encoder === null || choice.isRanged || code === 206) return 'vary';
     const length = body !== null && !choice.isHead ? body.byteLength : Number(getHeader(headers, 'content-length') ?? Infinity);
@@ -176,6 +176,20 @@ export class EncodingChannel implements Channel {
     out.onClose((lost) => lost && stream.destroy());
     return stream;
   }
+}
+
+/** What `compressible` said of each Content-Type seen: a site sends a handful of types, and the package parses the type and searches mime-db on every call. */
+const compressesType = new Map<string, boolean>();
+/** Bounded, because the Content-Type is whatever a resource set, parameters and all. */
+const COMPRESSES_TYPE_LIMIT = 256;
+
+function compresses(type: string): boolean {
+  let known = compressesType.get(type);
+  if (known === undefined) {
+    known = compressible(type) === true;
+    if (compressesType.size < COMPRESSES_TYPE_LIMIT) compressesType.set(type, known);
+  }
+  return known;
 }
 
 /** The last value of header `name` in a flat `[name, value, …]` list. */
