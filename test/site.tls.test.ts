@@ -146,6 +146,15 @@ openssl.describe('Site on an ssl: endpoint', () => {
   let port: number;
   const big = new Big();
   const hanging = new Hanging();
+  /** Open an HTTP/2 session to the site (trusting the test's certificate), use it, close it. */
+  async function overHttp2(use: (session: ClientHttp2Session) => Promise<void>): Promise<void> {
+    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
+    try {
+      await use(session);
+    } finally {
+      session.close();
+    }
+  }
   beforeAll(async () => {
     certificate = makeCertificate();
     const root = new Resource();
@@ -206,142 +215,106 @@ openssl.describe('Site on an ssl: endpoint', () => {
   });
 
   it('reads an HTTP/2 body sent without a Content-Length, to the end of the stream', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Request(session, '/echo', 'no length given');
       expect(answer.text).toBe('got 15 bytes: no length given');
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('drops the connection headers a resource sets, which HTTP/2 forbids, instead of failing', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Request(session, '/echo?connection-headers=1');
       expect(answer.status).toBe(200);
       expect(answer.text).toContain('HTTP/2 secure=true');
       expect([answer.headers.connection, answer.headers['keep-alive'], answer.headers['transfer-encoding']]).toEqual([undefined, undefined, undefined]);
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('sends each cookie as its own Set-Cookie over HTTP/2, beside the session cookie', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Request(session, '/echo?cookies=1');
       const cookies = answer.headers['set-cookie'] as string[];
       expect(cookies).toHaveLength(3);
       expect(cookies.filter((c) => c.startsWith('first=1') || c.startsWith('second=2'))).toHaveLength(2);
       expect(cookies.some((c) => c.startsWith('TWISTED_SECURE_SESSION'))).toBe(true);
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('tells a resource the client\'s and its own address over HTTP/2, from the connection under the stream', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Request(session, '/echo?addresses=1');
       expect(answer.text).toBe(`client=IPv4 127.0.0.1 host=IPv4 127.0.0.1:${port}`);
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('answers HEAD over HTTP/2 with the headers a GET gets and no body', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const get = await h2Exchange(session, { ':path': '/echo', ':method': 'GET' });
       const head = await h2Exchange(session, { ':path': '/echo', ':method': 'HEAD' });
       expect(head.status).toBe(200);
       expect(head.headers['content-length']).toBe(get.headers['content-length']);
       expect(head.text).toBe('');
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('sends no body with a 304 over HTTP/2, even one its resource wrote', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Request(session, '/not-modified');
       expect(answer.status).toBe(304);
       expect(answer.text).toBe('');
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('answers Expect: 100-continue over HTTP/2 with a 100, then takes the body', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Exchange(session, { ':path': '/echo', ':method': 'POST', expect: '100-continue', 'content-length': '5' }, 'hello');
       expect(answer.informational).toEqual([100]);
       expect(answer.text).toBe('got 5 bytes: hello');
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('refuses an expectation other than 100-continue over HTTP/2 with 417', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Exchange(session, { ':path': '/echo', ':method': 'GET', expect: 'a-pony' });
       expect(answer.status).toBe(417);
       expect(answer.text).toContain('a-pony');
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('renders a CONNECT over HTTP/2 through the tree, as over HTTP/1.1: no child is named for its authority', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Exchange(session, { ':method': 'CONNECT', ':authority': 'example.com:443' });
       expect(answer.status).toBe(404);
       expect(answer.text).toContain('No Such Resource');
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('streams a 4 MiB body over HTTP/2, waiting for the stream to drain, every byte in order', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Request(session, '/big');
       expect(answer.status).toBe(200);
       expect(answer.text.length).toBe(4 * 1024 * 1024);
       expect(answer.text).toBe(Big.PIECE.toString('latin1').repeat(64));
       expect(big.waited).toBeGreaterThan(0); // 4 MiB is past any stream's buffer: write() said wait at least once
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('tells the Request its client left when the client resets the stream mid-response, and keeps serving the session', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const stream = session.request({ ':path': '/hanging' });
       await new Promise<void>((resolve) => stream.once('data', () => resolve()));
       stream.close(8 /* NGHTTP2_CANCEL */);
       await expect(hanging.outcome).resolves.toBe('LOOM_ERR_CONNECTION_LOST');
       expect((await h2Request(session, '/echo')).status).toBe(200);
-    } finally {
-      session.close();
-    }
+    });
   });
 
   it('answers 404 over HTTP/2 the usual way', async () => {
-    const session = http2Connect(base, { ca: certificate.pem, servername: 'localhost' });
-    try {
+    await overHttp2(async (session) => {
       const answer = await h2Request(session, '/nowhere');
       expect(answer.status).toBe(404);
       expect(answer.text).toContain('No Such Resource');
-    } finally {
-      session.close();
-    }
+    });
   });
 });
 

@@ -27,6 +27,7 @@
 import compressible from 'compressible';
 import type { Address, Channel } from '../plumbing/channel.ts';
 import { encodedCopy } from '../plumbing/encoded-copies.ts';
+import { memoized } from '../plumbing/memo.ts';
 import type { CompressStream, RequestEncoderFactory } from './encoders.ts';
 
 /** A whole body up to this size is compressed in one blocking call; a larger one is streamed, so other requests are not held up. */
@@ -178,19 +179,12 @@ export class EncodingChannel implements Channel {
   }
 }
 
-/** What `compressible` said of each Content-Type seen: a site sends a handful of types, and the package parses the type and searches mime-db on every call. */
-const compressesType = new Map<string, boolean>();
-/** Bounded, because the Content-Type is whatever a resource set, parameters and all. */
-const COMPRESSES_TYPE_LIMIT = 256;
-
-function compresses(type: string): boolean {
-  let known = compressesType.get(type);
-  if (known === undefined) {
-    known = compressible(type) === true;
-    if (compressesType.size < COMPRESSES_TYPE_LIMIT) compressesType.set(type, known);
-  }
-  return known;
-}
+/**
+ * Whether a Content-Type is worth compressing, by the `compressible` package (mime-db),
+ * which parses the type and searches its table on every call; a site sends a handful of
+ * types, so each answer is kept.
+ */
+const compresses = memoized((type) => compressible(type) === true, 256);
 
 /** The last value of header `name` in a flat `[name, value, …]` list. */
 function getHeader(headers: readonly string[], name: string): string | undefined {

@@ -10,6 +10,7 @@
  */
 
 import { STATUS_CODES } from 'node:http';
+import { memoized } from './memo.ts';
 
 /** The methods that can get a 405 with an `Allow` header; any other unsupported method gets 501. */
 export const SUPPORTED_METHODS: readonly string[] = ['GET', 'HEAD', 'POST'];
@@ -78,9 +79,9 @@ const SPECIAL_NAMES = new Map([
 ]);
 
 // Header names repeat endlessly (the same dozen on every response), so each is spelled
-// once and remembered. The cache is bounded: a client inventing names cannot grow it.
-const canonicalCache = new Map<string, string>();
-const CANONICAL_CACHE_LIMIT = 1000;
+// once and remembered, the first thousand of them: a client inventing names cannot grow it.
+const spelledAs = memoized((lower) => SPECIAL_NAMES.get(lower) ??
+  lower.split('-').map((w) => (w === '' ? w : w[0]!.toUpperCase() + w.slice(1))).join('-'), 1000);
 
 /**
  * The host name in a Host header value, as the client wrote it: the port cut off and an
@@ -102,13 +103,7 @@ export function hostFromHeader(value: string): string {
  * case-insensitive, so this is for readability on the wire, not correctness.
  */
 export function canonicalHeaderName(name: string): string {
-  const lower = name.toLowerCase();
-  const cached = canonicalCache.get(lower);
-  if (cached !== undefined) return cached;
-  const spelled = SPECIAL_NAMES.get(lower) ??
-    lower.split('-').map((w) => (w === '' ? w : w[0]!.toUpperCase() + w.slice(1))).join('-');
-  if (canonicalCache.size < CANONICAL_CACHE_LIMIT) canonicalCache.set(lower, spelled);
-  return spelled;
+  return spelledAs(name.toLowerCase());
 }
 // #endregion http-header-names
 

@@ -19,6 +19,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { localAddress, peerAddress, type Address, type Channel, type NodeChannel } from './channel.ts';
+import { memoized } from './memo.ts';
 
 // #region http2-channel
 /**
@@ -199,14 +200,4 @@ export function http2Headers(flat: readonly string[]): OutgoingHttpHeaders {
 }
 
 /** Header names as sent (`Content-Type`) to HTTP/2's lower case, each worked out once: a response's names are nearly always ones seen before. */
-const lowerNames = new Map<string, string>();
-const LOWER_NAMES_LIMIT = 1000;
-
-function lowerCased(name: string): string {
-  let lower = lowerNames.get(name);
-  if (lower === undefined) {
-    lower = name.toLowerCase();
-    if (lowerNames.size < LOWER_NAMES_LIMIT) lowerNames.set(name, lower);
-  }
-  return lower;
-}
+const lowerCased = memoized((name) => name.toLowerCase(), 1000);
