@@ -36,6 +36,21 @@ describe('a transcript of a 404', () => {
     expect(text).toContain('The walk stopped at Resource: it has no child named "".');
   });
 
+  it('does not blame the walk when a resource of the learner\'s, named like an error page, answers 404 itself', async () => {
+    class ErrorPageForMissingUsers extends Resource {
+      override isLeaf = true;
+      render_GET(req: Request) {
+        req.setResponseCode(404);
+        return 'no such user';
+      }
+    }
+    const root = new Resource();
+    root.putChild('users', new ErrorPageForMissingUsers());
+    const text = transcript(await request(root, { uri: '/users/nobody' }), ['expected status 200, got 404']);
+    expect(text).toContain('ErrorPageForMissingUsers');
+    expect(text).not.toContain('The walk stopped at');
+  });
+
   it('says nothing of a walk for other statuses', async () => {
     const leaf = new (class extends Resource { override isLeaf = true; render_GET() { return 'hi'; } })();
     expect(transcript(await request(leaf, { uri: '/' }), [])).not.toContain('The walk');

@@ -108,8 +108,11 @@ function walkUnder404(response: TestResponse): string[] {
 
 /** One line naming the resource that had no child for a segment, when that is what gave the 404. */
 function whereItStopped(trace: readonly TraceEvent[]): string[] {
-  const step = trace.find((e): e is Extract<TraceEvent, { kind: 'child' }> => e.kind === 'child' && e.child.startsWith('ErrorPage'));
-  if (step === undefined) return [];
+  // The walk stopped for want of a child when its last step handed over Loom's 404 page
+  // (described as `ErrorPage(404)`): not any step whose class name merely starts so.
+  const steps = trace.filter((e): e is Extract<TraceEvent, { kind: 'child' }> => e.kind === 'child');
+  const step = steps.at(-1);
+  if (step === undefined || step.child !== 'ErrorPage(404)') return [];
   return [`  The walk stopped at ${step.parent}: it has no child named ${JSON.stringify(step.segment)}. A resource that answers ` +
     'every path below it is a leaf (isLeaf = true); otherwise give it the child with putChild or getChild.'];
 }
