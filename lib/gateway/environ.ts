@@ -22,6 +22,7 @@
  * Tests: `test/gateway/environ.test.ts`.
  */
 
+import { memoized } from '../plumbing/memo.ts';
 import type { Request } from '../request.ts';
 import { GATEWAY_VERSION, type CgiEnviron, type Environ, type ErrorStream, type InputStream } from './spec.ts';
 
@@ -70,13 +71,23 @@ export function joinSegments(segments: readonly string[]): string {
  * an underscore (see the module comment).
  */
 export function addHeader(env: CgiEnviron, name: string, value: string): void {
-  if (name.includes('_')) return;
-  const key = `HTTP_${name.toUpperCase().replace(/-/g, '_')}`;
-  if (key === 'HTTP_CONTENT_TYPE' || key === 'HTTP_CONTENT_LENGTH') return;
+  const key = environName(name);
+  if (key === '') return;
   const clean = /[\r\n]/.test(value) ? value.replace(/\r\n|\r|\n/g, ' ') : value;
   const before = env[key];
   env[key] = before === undefined ? clean : `${before},${clean}`;
 }
+
+/**
+ * A header's environ name, `''` for one left out. Kept per header name: the same dozen
+ * names come with every request, and the same string each time is also what the call's
+ * frame looks up among its known names (lib/gateway/frames.ts).
+ */
+const environName = memoized((name) => {
+  if (name.includes('_')) return '';
+  const key = `HTTP_${name.toUpperCase().replace(/-/g, '_')}`;
+  return key === 'HTTP_CONTENT_TYPE' || key === 'HTTP_CONTENT_LENGTH' ? '' : key;
+}, 1000);
 
 // #region gateway-environ-from-cgi
 /**

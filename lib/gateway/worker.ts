@@ -45,8 +45,8 @@ const sig = new Int32Array(signals);
 const taker = new CallTaker(queue, worker);
 const FLAGS = { multithread: true, multiprocess: false, runOnce: false } as const;
 
-/** Applications already loaded, by `module#export`. */
-const apps = new Map<string, Application>();
+/** Applications already loaded, by module, then export: no key string to build per call. */
+const apps = new Map<string, Map<string, Application>>();
 
 /** The call being run, and what has arrived of its body by the port. */
 let current = -1;
@@ -55,8 +55,12 @@ const bodyQueue: Uint8Array[] = [];
 let bodyEnded = true;
 let environText: string | null = null;
 
-/** Run the call in queue slot `slot`, and answer it. */
-async function serve(slot: number): Promise<void> {
+/**
+ * Run the call in queue slot `slot`, and answer it. Synchronous once the application is
+ * loaded (a Promise only while it loads): an `async` function here cost every call a
+ * Promise and a turn of the microtask queue.
+ */
+function serve(slot: number): Promise<void> | undefined {
   const call = readCall(taker.call(slot));
   current = call.id;
   bodyQueue.length = 0;
@@ -67,14 +71,15 @@ async function serve(slot: number): Promise<void> {
   // What did not fit the slot comes by the port: say so, then wait for it.
   if (call.environ === null || !call.bodyEnd) output.post({ t: 'taken', id: call.id });
   const environ = call.environ ?? waitForEnviron(call.id);
-  let app: Application;
-  try {
-    app = apps.get(`${call.module}#${call.exportName}`) ?? await loadApp(call.module, call.exportName);
-  } catch (error) {
-    output.finish(error);
-    return;
+  const app = apps.get(call.module)?.get(call.exportName);
+  if (app !== undefined) {
+    runCall(call, environ, app, output);
+    return undefined;
   }
-  runCall(call, environ, app, output);
+  return loadApp(call.module, call.exportName).then(
+    (loaded) => runCall(call, environ, loaded, output),
+    (error: unknown) => output.finish(error),
+  );
 }
 
 // #region gateway-worker-run
@@ -268,10 +273,16 @@ async function loadApp(module: string, exportName: string): Promise<Application>
     throw new LoomError('LOOM_ERR_GATEWAY_APP',
       `${module} exports no function named "${exportName}" (found: ${exportNames(namespace).join(', ') || 'nothing'}).`);
   }
-  apps.set(`${module}#${exportName}`, app as Application);
+  keepApp(module, exportName, app as Application);
   return app as Application;
 }
 // #endregion gateway-worker-load-app
+
+function keepApp(module: string, exportName: string, app: Application): void {
+  let exports = apps.get(module);
+  if (exports === undefined) apps.set(module, (exports = new Map()));
+  exports.set(exportName, app);
+}
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 let typeScript: Promise<void> | null = null;
@@ -307,4 +318,7 @@ function loadTypeScript(): Promise<void> {
 // The thread's whole life, started last so that every class above exists: say it is
 // ready, then take calls, one after another, for as long as the thread lives.
 post({ t: 'ready' });
-for (;;) await serve(taker.take());
+for (;;) {
+  const loading = serve(taker.take());
+  if (loading !== undefined) await loading;
+}
