@@ -41,6 +41,7 @@ export const REQUIRED_CGI_KEYS = [
 export function environFromRequest(request: Request): CgiEnviron {
   const client = request.getClientAddress();
   const q = request.uri.indexOf('?');
+  // In this order: lib/gateway/frames.ts reads an environ that begins so fastest.
   const env: CgiEnviron = {
     REQUEST_METHOD: request.method,
     SCRIPT_NAME: joinSegments(request.prepath),

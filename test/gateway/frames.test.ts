@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { environFromRequest } from '../../lib/gateway/environ.ts';
 import { readAnswer, readCall, TooBig, writeAnswer, writeCall } from '../../lib/gateway/frames.ts';
+import { makeRequest } from '../../lib/testing.ts';
 
 describe('writeCall / readCall', () => {
   const environ = { REQUEST_METHOD: 'POST', PATH_INFO: '/a\u0000b/é/\u{1F600}', HTTP_X_LATIN: 'caf\u00e9' };
@@ -25,6 +27,22 @@ describe('writeCall / readCall', () => {
     const odd = { 'X_\u00e9\u{1F600}': 'a\u{1F600}b', LONE: 'x\ud800y', EMPTY: '', '': 'no name' };
     const written = writeCall(slot, { id: 2, module: 'm', exportName: 'e', environ: odd, body: null, bodyEnd: true });
     expect(readCall(slot.subarray(0, written.length)).environ).toEqual({ ...odd, LONE: 'x\ufffdy' });
+  });
+
+  it('gives back an environ made from a Request (its usual names first) with every name and value, in order', () => {
+    const request = makeRequest({ method: 'POST', uri: '/app/x?q=é', headers: { 'content-type': 'text/plain', 'x-odd-é': 'v\u{1F600}', cookie: 'a=1' } });
+    const made = environFromRequest(request);
+    const slot = Buffer.alloc(4096);
+    const written = writeCall(slot, { id: 3, module: 'm', exportName: 'e', environ: made, body: null, bodyEnd: true });
+    expect(Object.entries(readCall(slot.subarray(0, written.length)).environ!)).toEqual(Object.entries(made));
+  });
+
+  it('gives back an environ whose first names are known ones out of the usual order', () => {
+    const shuffled = { SCRIPT_NAME: '', REQUEST_METHOD: 'GET', HTTP_HOST: 'h', PATH_INFO: '/', QUERY_STRING: '', CONTENT_TYPE: '', CONTENT_LENGTH: '',
+      SERVER_NAME: 'h', SERVER_PORT: '80', SERVER_PROTOCOL: 'HTTP/1.1', REMOTE_ADDR: '::1', REMOTE_PORT: '1', 'gateway.url_scheme': 'http' };
+    const slot = Buffer.alloc(4096);
+    const written = writeCall(slot, { id: 4, module: 'm', exportName: 'e', environ: shuffled, body: null, bodyEnd: true });
+    expect(Object.entries(readCall(slot.subarray(0, written.length)).environ!)).toEqual(Object.entries(shuffled));
   });
 
   it('leaves out an environ that does not fit', () => {
