@@ -27,6 +27,7 @@
 
 import { LoomError } from '../errors.ts';
 import { statusPhrase } from '../plumbing/http.ts';
+import { memoized } from '../plumbing/memo.ts';
 import type { Application, Chunk, Environ, Header, Write } from './spec.ts';
 
 /** Where an {@link ApplicationRun} sends the response. */
@@ -66,7 +67,7 @@ export class ApplicationRun {
   readonly #app: Application;
   readonly #environ: Environ;
   readonly #output: ResponseOutput;
-  #status: { code: number; reason: string } | null = null;
+  #status: { readonly code: number; readonly reason: string } | null = null;
   #headers: Header[] = [];
   #headSent = false;
   #result: Iterable<Chunk> | null = null;
@@ -190,10 +191,16 @@ export function violation(message: string): LoomError {
 }
 
 /** `'404 Not Found'` → `{ code: 404, reason: 'Not Found' }`. */
-export function parseStatus(status: unknown): { code: number; reason: string } {
+export function parseStatus(status: unknown): { readonly code: number; readonly reason: string } {
   if (typeof status !== 'string') {
     throw violation(`startResponse() needs the status as a string such as '200 OK', got ${describe(status)}.`);
   }
+  return statusOf(status);
+}
+
+// An application answers with the same few statuses over and over: each is parsed once.
+// (A status that fails to parse throws, and is not kept.)
+const statusOf = memoized((status: string): { readonly code: number; readonly reason: string } => {
   const match = /^([1-9]\d\d)(?:\s+(.*))?$/s.exec(status);
   if (match === null) {
     throw violation(`startResponse() got the status ${JSON.stringify(status)}; it must be three digits, a space and a reason phrase, such as '200 OK'.`);
@@ -201,8 +208,8 @@ export function parseStatus(status: unknown): { code: number; reason: string } {
   const code = Number(match[1]);
   const reason = match[2] ?? '';
   if (BAD_VALUE.test(reason)) throw violation(`The status ${JSON.stringify(status)} contains a control character or a character HTTP cannot carry; use plain text such as '200 OK'.`);
-  return { code, reason: reason === '' ? statusPhrase(code) : reason };
-}
+  return Object.freeze({ code, reason: reason === '' ? statusPhrase(code) : reason });
+}, 256);
 
 /** Check the headers argument of startResponse and copy it. */
 export function checkHeaders(headers: unknown): Header[] {
