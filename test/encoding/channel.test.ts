@@ -1,11 +1,12 @@
 import { brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BrotliEncoderFactory, GzipEncoderFactory } from '../../lib/encoding/encoders.ts';
-import { WHOLE_BODY_LIMIT } from '../../lib/encoding/channel.ts';
+import { Transform } from 'node:stream';
+import { BrotliEncoderFactory, GzipEncoderFactory, type CompressStream, type RequestEncoderFactory } from '../../lib/encoding/encoders.ts';
+import { EncodingChannel, WHOLE_BODY_LIMIT } from '../../lib/encoding/channel.ts';
 import { EncodingResourceWrapper } from '../../lib/encoding/wrapper.ts';
 import type { Request } from '../../lib/request.ts';
 import { NOT_DONE_YET, Resource } from '../../lib/resource.ts';
-import { FakeClock, makeRequest, request, testSite, type MemoryChannel, type RequestOptions } from '../../lib/testing.ts';
+import { FakeClock, MemoryChannel, makeRequest, request, testSite, type RequestOptions } from '../../lib/testing.ts';
 import { within } from '../support/within.ts';
 import { decoded, ended, prose } from './support.ts';
 
@@ -187,5 +188,80 @@ describe.each(['gzip', 'br'])('EncodingChannel streaming a NOT_DONE_YET page thr
     expect(channel.head?.headers.getLast('content-encoding')).toBe(coding);
     expect(channel.head?.headers.getLast('content-length')).toBeUndefined();
     expect(decoded(channel).toString()).toBe('<p>one</p><p>two</p><p>three</p>');
+  });
+});
+
+/**
+ * A connection the test can fill: while `full`, every write is taken but answered false
+ * (as a socket past its high-water mark is), and drain listeners wait for `open()`.
+ */
+class FillableChannel extends MemoryChannel {
+  full = true;
+  writesWhileFull = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  override write(chunk: Uint8Array | string): boolean {
+    super.write(chunk);
+    if (!this.full) return true;
+    this.writesWhileFull++;
+    return false;
+  }
+
+  override onDrain(listener: () => void): void {
+    if (this.full) this.#waiting.push(listener);
+    else super.onDrain(listener);
+  }
+
+  open(): void {
+    this.full = false;
+    for (const listener of this.#waiting.splice(0)) listener();
+  }
+}
+
+/**
+ * An "encoder" that passes bytes through in JavaScript, so that every step of the pipe is
+ * a tick of this thread (zlib works on the thread pool, and a test could only guess when
+ * it is done). It stands in for zlib's stream, whose flush() it accepts and ignores.
+ */
+class PassThroughEncoder implements RequestEncoderFactory {
+  readonly encoding = 'x-pass';
+  readonly flushKind = 0;
+  encodeWhole(body: Uint8Array): Buffer {
+    return Buffer.from(body);
+  }
+  createStream(): CompressStream {
+    const stream = new Transform({ transform: (chunk: Buffer, _encoding, done) => done(null, chunk) });
+    // Not zlib's, but all the channel asks of one: a Transform that can be flushed.
+    return Object.assign(stream, { flush: (_kind?: number, callback?: () => void) => callback?.() }) as unknown as CompressStream;
+  }
+}
+
+/** Every tick this thread has queued has run (nothing here waits on another thread). */
+const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('EncodingChannel under backpressure', () => {
+  it('stops pushing into a full connection, holds the writer back, and sends every byte once it drains', async () => {
+    const out = new FillableChannel();
+    const channel = new EncodingChannel(out, { encoder: new PassThroughEncoder(), isHead: false, isRanged: false, minLength: 0 });
+    channel.writeHead(200, 'OK', ['Content-Type', 'text/plain']);
+    const pieces = Array.from({ length: 64 }, (_, i) => Buffer.alloc(16 * 1024, i));
+    let written = 0;
+    const writer = (async () => {
+      for (const piece of pieces) {
+        written++;
+        if (!channel.write(piece)) await new Promise<void>((resolve) => channel.onDrain(resolve));
+      }
+      channel.end();
+    })();
+    // Several turns of the event loop, each running every tick queued before it: a pipe
+    // that kept pushing, or a writer that was not held, would have moved on meanwhile.
+    for (let turn = 0; turn < 5; turn++) await settled();
+    // The pipe paused at the first refused write, and the writer is waiting, far from done.
+    expect(out.writesWhileFull).toBe(1);
+    expect(written).toBeLessThan(8);
+    out.open();
+    await writer;
+    await ended(out);
+    expect(out.body.equals(Buffer.concat(pieces))).toBe(true);
   });
 });
