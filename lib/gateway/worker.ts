@@ -278,6 +278,7 @@ async function loadApp(module: string, exportName: string): Promise<Application>
 }
 // #endregion gateway-worker-load-app
 
+/** Remember a loaded application, under its module, then its export. */
 function keepApp(module: string, exportName: string, app: Application): void {
   let exports = apps.get(module);
   if (exports === undefined) apps.set(module, (exports = new Map()));

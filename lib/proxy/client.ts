@@ -31,14 +31,15 @@
  * - a client that goes away aborts the upstream request (Twisted lets it run to the end);
  * - an upstream answer without `Content-Type` is passed on without one, because a
  *   proxy should not invent a type (Twisted adds `text/html`);
- * - a GET (or another idempotent request) whose reused connection was closed under it
- *   is sent once more on a fresh one, because an upstream may close an idle connection
- *   just as the proxy picks it up.
+ * - a GET (or another idempotent request) whose connection was closed before any answer
+ *   is sent once more, on a fresh one, because an upstream may close an idle kept-alive
+ *   connection just as the proxy picks it up (undici does not say whether the connection
+ *   was a reused one, so a fresh one closed at once is tried again too, once).
  * - the upstream HTTP client is undici (Node's own `fetch` is built on it), through its
  *   lowest-level call, `dispatch`, which hands over the status, the headers and each piece
  *   of the body as callbacks: about 1.4 times cheaper per request than `node:http`'s
  *   client, whose request and response objects are streams the proxy never needs
- *   (docs/guide/performance.md, "The proxy on undici").
+ *   (docs/guide/performance.md, "HTTP/2 on the core API, the proxy on undici…").
  * Left out: the request body is not streamed upstream as it arrives: Loom's Site reads
  * the whole body before traversal (`request.content`), so it is sent from there, as
  * Twisted does. Also left out: HTTPS upstreams, `Via`, trailers, protocol upgrades
@@ -322,7 +323,7 @@ class ProxyClient implements Dispatcher.DispatchHandler {
   /**
    * A kept-alive connection the upstream closed just as it was reused fails before any
    * answer, as a closed socket; an idempotent request can safely go again, on a new
-   * connection (nginx does the same). A refused connection is not retried.
+   * connection (nginx does the same), once. A refused connection is not retried.
    */
   #shouldRetry(error: Error): boolean {
     const code = (error as NodeJS.ErrnoException).code;

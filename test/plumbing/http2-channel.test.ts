@@ -18,6 +18,11 @@ describe('http2Head', () => {
     expect(head.rawHeaders).toEqual(['host', 'a.example']);
   });
 
+  it('takes a CONNECT\'s target from :authority, as HTTP/1.1 takes it from the request line (a CONNECT has no :path)', () => {
+    const head = http2Head([':method', 'CONNECT', ':authority', 'example.com:443']);
+    expect(head).toEqual({ method: 'CONNECT', url: 'example.com:443', httpVersion: '2', rawHeaders: ['host', 'example.com:443'] });
+  });
+
   it('keeps a host header when there is no :authority', () => {
     const head = http2Head([':method', 'GET', ':path', '/', 'host', 'b.example']);
     expect(head.rawHeaders).toEqual(['host', 'b.example']);

@@ -243,6 +243,14 @@ describe('ProxyClient: connections', () => {
     expect(tries[0]!.connection).not.toBe(tries[1]!.connection);
   });
 
+  it('sends a GET at most twice: an upstream that closes every connection gives 502 after the second try', async () => {
+    backend.answer = (seen) => seen.req.socket.destroy();
+    const before = backend.seen.length;
+    const response = await send(front.port, '/always-reset');
+    expect(response.status).toBe(502);
+    expect(backend.seen.slice(before).map((s) => s.url)).toEqual(['/always-reset', '/always-reset']);
+  });
+
   it('does not send a POST twice: a reset connection gives 502', async () => {
     await send(front.port, '/warm');
     backend.answer = (seen) => seen.req.socket.destroy();
@@ -367,6 +375,7 @@ describe('ProxyClientFactory', () => {
     const pool = mine.dispatcherFor(one) as Pool;
     expect(mine.dispatcherFor(one)).toBe(pool);
     expect(mine.dispatcherFor(two)).not.toBe(pool);
+    expect(mine.dispatcherFor(one)).toBe(pool); // back to the first upstream: its pool, not a new one
     await mine.close();
     expect(pool.destroyed).toBe(true);
     const given = new UndiciAgent();
